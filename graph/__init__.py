@@ -1,0 +1,33 @@
+"""kg: a knowledge-graph exporter for news-article corpora (Markdown + YAML front matter).
+
+Python API (the CLI is a thin layer over these):
+
+    import graph
+    result = graph.export(["seeds"], ["ttl"], "exports")
+    g = graph.to_rdflib(["seeds"])        # an rdflib.Graph of the same triples
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .corpus import Corpus, read_corpus  # noqa: E402
+from .export import ExportResult, export  # noqa: E402
+from .terms import DEFAULT_BASE, PREFIXES  # noqa: E402
+
+
+def to_rdflib(paths, base: str = DEFAULT_BASE):
+    """An rdflib.Graph holding exactly the triples of the Turtle export of ``paths``."""
+    import rdflib
+
+    from .rdflib_terms import to_rdflib_term
+
+    corpus = read_corpus(paths, base)
+    g = rdflib.Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    for q in {q.triple for q in corpus.quads()}:
+        g.add((to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object)))
+    return g
+
+
+__all__ = ["Corpus", "ExportResult", "export", "read_corpus", "to_rdflib", "__version__"]

@@ -1,0 +1,169 @@
+"""Identity: canonical article URLs, and the IRIs minted for providers, topics and sources.
+
+Everything that decides "is this the same node?" lives here, so the rules can be
+read and tested in one place.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote, urlsplit, urlunsplit
+
+ALLOWED_SCHEMES = ("http", "https")
+DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+# ASCII characters that may stand as they are in an IRI (RFC 3987 unreserved +
+# reserved); '%' is kept only before two hex digits.
+_IRI_SAFE = set(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;="
+)
+_PCT = re.compile(r"%[0-9A-Fa-f]{2}")
+
+TRACKING_PARAMS = {
+    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "ocid", "cmpid", "ito",
+    "_ga", "igshid", "yclid", "twclid",
+}
+
+
+class UnusableURL(ValueError):
+    """A URL that cannot identify a web resource (no scheme, javascript:, data:, ...)."""
+
+
+def iri_escape(text: str) -> str:
+    """Percent-encode what is not allowed in an IRI; keep non-ASCII letters and digits."""
+    out = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "%" and _PCT.match(text, i):
+            out.append(text[i: i + 3].upper())
+            i += 3
+            continue
+        if ch in _IRI_SAFE or (ord(ch) > 0x7F and unicodedata.category(ch)[0] in "LNM"):
+            out.append(ch)
+        else:
+            out.append(quote(ch, safe="", errors="surrogatepass") if not _is_surrogate(ch) else "%EF%BF%BD")
+        i += 1
+    return "".join(out)
+
+
+def _is_surrogate(ch: str) -> bool:
+    return 0xD800 <= ord(ch) <= 0xDFFF
+
+
+def normalize_url(url: object) -> str:
+    """A URL as an IRI: scheme and host lower-cased, default port, fragment and
+    tracking parameters dropped, invalid characters percent-encoded.
+
+    Raises UnusableURL for values that are not http(s) URLs.
+    """
+    if not isinstance(url, str):
+        raise UnusableURL(f"is a {type(url).__name__}, not a URL")
+    text = url.strip()
+    if not text:
+        raise UnusableURL("is empty")
+    # Characters that would break the split (whitespace inside, backslashes) are
+    # escaped first, so 'https://a.b/x y' is kept as 'https://a.b/x%20y'.
+    text = "".join("%20" if ch.isspace() else ("/" if ch == "\\" else ch) for ch in text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as err:
+        raise UnusableURL(f"cannot be parsed ({err})") from None
+    scheme = parts.scheme.lower()
+    if not scheme:
+        raise UnusableURL("has no scheme (expected http:// or https://)")
+    if scheme not in ALLOWED_SCHEMES:
+        raise UnusableURL(f"uses the scheme '{scheme}:', only http and https are accepted")
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise UnusableURL("has no host")
+    try:
+        port = parts.port
+    except ValueError:
+        raise UnusableURL("has an invalid port") from None
+    netloc = host.lower()
+    if ":" in netloc:  # IPv6 literal
+        netloc = f"[{netloc}]"
+    if port is not None and str(port) != DEFAULT_PORTS[scheme]:
+        netloc += f":{port}"
+    query = "&".join(p for p in parts.query.split("&") if p and not _is_tracking(p))
+    path = parts.path or "/"
+    return iri_escape(urlunsplit((scheme, netloc, path, query, "")))
+
+
+def _is_tracking(param: str) -> bool:
+    name = param.split("=", 1)[0].lower()
+    return name.startswith("utm_") or name in TRACKING_PARAMS
+
+
+# --- AMP and CDN forms -------------------------------------------------------
+
+_CDN = re.compile(r"^https?://[^/]+\.cdn\.ampproject\.org/[cv]/(s/)?(.+)$", re.IGNORECASE)
+_AMP_QUERY = {"amp", "amp=1", "amp=true", "outputtype=amp", "amp=yes"}
+
+
+def fold_amp(iri: str) -> str:
+    """Fold the generic AMP and AMP-cache forms of a normalized URL into the article URL.
+
+    cdn.ampproject.org/c/s/HOST/PATH -> https://HOST/PATH; amp. hosts; /amp/ and
+    /amp path forms; /google-amp/; ?amp, ?amp=1, ?outputType=amp; .amp.html.
+    """
+    cdn = _CDN.match(iri)
+    if cdn:
+        scheme = "https" if cdn.group(1) else "http"
+        iri = normalize_url(f"{scheme}://{cdn.group(2)}")
+    parts = urlsplit(iri)
+    host = parts.netloc
+    if host.startswith("amp.") and host.count(".") >= 2:
+        host = host[4:]
+    path = parts.path
+    path = re.sub(r"/(?:google-)?amp(?=/)", "", path, count=1)
+    path = re.sub(r"/amp(/?)$", r"\1", path)
+    path = re.sub(r"\.amp\.html$", ".html", path)
+    query = "&".join(p for p in parts.query.split("&") if p and p.lower() not in _AMP_QUERY)
+    return urlunsplit((parts.scheme, host, path or "/", query, ""))
+
+
+def is_amp_form(iri: str) -> bool:
+    return fold_amp(iri) != iri
+
+
+# --- minted IRIs ---------------------------------------------------------------
+
+def provider_key(domain: str) -> str:
+    """Providers are one node per domain: lower-case, without 'www.'."""
+    key = domain.strip().lower().rstrip(".")
+    key = re.sub(r"^[a-z]+://", "", key).split("/", 1)[0]
+    return key[4:] if key.startswith("www.") else key
+
+
+def topic_key(label: str) -> str:
+    """Topics compare without case and surrounding or repeated space."""
+    return " ".join(label.split()).casefold()
+
+
+def provider_iri(base: str, domain: str) -> str:
+    return base + "provider/" + quote(provider_key(domain), safe="", errors="replace")
+
+
+def topic_iri(base: str, label: str) -> str:
+    # Injective: '_' is escaped before spaces become '_'.
+    slug = quote(topic_key(label), safe="", errors="replace").replace("_", "%5F").replace("%20", "_")
+    return base + "topic/" + slug
+
+
+def topic_scheme_iri(base: str) -> str:
+    return base + "topics"
+
+
+def source_graph_iri(base: str, rel: str) -> str:
+    return base + "source/" + quote(rel, safe="/", errors="replace")
+
+
+def corpus_graph_iri(base: str) -> str:
+    """The named graph of the corpus-wide nodes (providers, topics)."""
+    return base + "corpus"
+
+
+def site_url(domain: str) -> str:
+    return normalize_url(f"https://{provider_key(domain)}/")

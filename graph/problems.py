@@ -1,0 +1,66 @@
+"""Problems found in the input, reported as ``path:line: level: message``."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import TextIO
+
+ERROR = "error"      # the file (or article) was skipped
+WARNING = "warning"  # a field was dropped or repaired; the article was kept
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    level: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return printable(f"{where}: {self.level}: {self.message}")
+
+
+def printable(text: str) -> str:
+    """Escape control characters (terminal escape sequences included) from the data."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000:
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@dataclass
+class Report:
+    """Collects problems of a run; prints each once, as it is found."""
+
+    stream: TextIO | None = None
+    problems: list[Problem] = field(default_factory=list)
+    _seen: set[Problem] = field(default_factory=set)
+
+    def add(self, problem: Problem) -> None:
+        if problem in self._seen:
+            return
+        self._seen.add(problem)
+        self.problems.append(problem)
+        if self.stream is not None:
+            print(problem, file=self.stream)
+
+    def extend(self, problems) -> None:
+        for problem in problems:
+            self.add(problem)
+
+    @property
+    def errors(self) -> int:
+        return sum(p.level == ERROR for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.level == WARNING for p in self.problems)
+
+
+def stderr_report() -> Report:
+    return Report(stream=sys.stderr)

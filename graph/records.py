@@ -1,0 +1,335 @@
+"""Turn a parsed front matter into typed records, repairing or dropping bad fields.
+
+Any field may be missing, empty or of the wrong type. A field that cannot be
+used is dropped with a warning; an article without a usable URL is skipped.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from urllib.parse import urlsplit
+
+from .identify import UnusableURL, normalize_url
+from .problems import ERROR, WARNING, Problem
+from .read import Document
+
+# Fields read from an article (top level) and from a related item.
+ARTICLE_FIELDS = {
+    "category", "title", "excerpt", "publishedDateTime", "webUrl", "originalUrl", "ampWebUrl",
+    "cdnAmpWebUrl", "type", "quality", "heat", "published", "featuredContent", "provider",
+    "topics", "images", "related",
+}
+IGNORED_FIELDS = {"secured"}  # an opaque token of the site, not content
+YEAR_RANGE = (1800, 2200)     # dates outside are taken for data errors
+
+
+@dataclass
+class Image:
+    url: str
+    width: int | None = None
+    height: int | None = None
+    caption: str | None = None
+    is_cached: bool | None = None
+
+
+@dataclass
+class Provider:
+    name: str | None
+    domain: str
+    logos: list[Image] = field(default_factory=list)
+
+
+@dataclass
+class Article:
+    """A full article (its own file) or a stub (an item of another article's `related`)."""
+
+    url: str                       # normalized, before AMP folding: identify decides identity
+    source: str                    # path of the file, relative to its input root
+    line: int | None
+    stub: bool = False
+    headline: str | None = None
+    abstract: str | None = None
+    section: str | None = None
+    body: str | None = None
+    published: datetime | None = None
+    provider: Provider | None = None
+    topics: list[str] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    related: list["Article"] = field(default_factory=list)
+    quality: int | None = None
+    heat: int | None = None
+    is_published: bool | None = None
+    amp_url: str | None = None
+    cdn_amp_url: str | None = None
+    original_url: str | None = None
+    featured: str | None = None
+
+    def filled(self) -> int:
+        """How many descriptive fields a record has (picks between two stubs)."""
+        values = (self.headline, self.abstract, self.section, self.published, self.provider,
+                  self.quality, self.heat, self.is_published, self.amp_url, self.cdn_amp_url)
+        return sum(v is not None for v in values) + bool(self.images)
+
+
+@dataclass
+class Parsed:
+    """What one file yields: its article (None when skipped), problems, unknown fields."""
+
+    article: Article | None
+    problems: list[Problem]
+    unmapped: set[str]
+
+
+def to_record(doc: Document) -> Parsed:
+    fields = _Fields(doc)
+    article = fields.article(doc.data, line=None, stub=False)
+    if article is not None and doc.body.strip():
+        article.body = _clean(doc.body.strip())
+    return Parsed(article, fields.problems, fields.unmapped)
+
+
+class _Fields:
+    """Reads values of one document, collecting problems with their line numbers."""
+
+    def __init__(self, doc: Document):
+        self.path = str(doc.source.path)
+        self.rel = doc.source.rel
+        self.lines = doc.lines
+        self.problems: list[Problem] = []
+        self.unmapped: set[str] = set()
+
+    def warn(self, line, message) -> None:
+        self.problems.append(Problem(self.path, line, WARNING, message))
+
+    # -- the article -----------------------------------------------------------------
+
+    def article(self, data: dict, line: int | None, stub: bool, where: str = "") -> Article | None:
+        def at(key):  # nested fields are located by the line of their top-level key
+            return line if line is not None else self.lines.get(key)
+
+        for key in data:
+            if not isinstance(key, str):
+                self.warn(line, f"{where}field name {key!r} is not text; ignored")
+            elif key not in ARTICLE_FIELDS and key not in IGNORED_FIELDS:
+                self.unmapped.add(where + key)
+
+        url = self.url(data, "webUrl", at, where, quiet_missing=True)
+        original = self.url(data, "originalUrl", at, where, quiet_missing=True)
+        if url is None and original is None:
+            what = "related item" if stub else "article"
+            self.problems.append(Problem(self.path, at("webUrl") or at("originalUrl") or line,
+                                         ERROR if not stub else WARNING,
+                                         f"{where or ''}{what} has no usable webUrl or originalUrl; {what} skipped"))
+            return None
+        art = Article(url=url or original, source=self.rel, line=line, stub=stub)
+        if original is not None and original != art.url:
+            art.original_url = original
+        art.amp_url = self.url(data, "ampWebUrl", at, where)
+        art.cdn_amp_url = self.url(data, "cdnAmpWebUrl", at, where)
+        art.headline = self.text(data, "title", at, where)
+        if art.headline is None and not stub and "title" not in data:
+            self.warn(at("title") or 1, "article has no title")
+        art.abstract = self.text(data, "excerpt", at, where)
+        art.section = self.text(data, "category", at, where)
+        art.published = self.date(data, "publishedDateTime", at, where)
+        art.quality = self.integer(data, "quality", at, where)
+        art.heat = self.integer(data, "heat", at, where)
+        art.is_published = self.boolean(data, "published", at, where)
+        art.featured = self.featured(data, at, where)
+        art.provider = self.provider(data, at, where, art.url)
+        art.topics = self.topics(data, at, where)
+        art.images = self.images(data.get("images"), at("images"), where + "images")
+        kind = data.get("type")
+        if kind not in (None, "article"):
+            self.warn(at("type"), f"{where}type {_show(kind)} is not 'article'; mapped as a news article")
+        if not stub:
+            for i, item in enumerate(self.items(data, "related", at, where)):
+                if isinstance(item, str):
+                    item = {"webUrl": item}
+                if not isinstance(item, dict):
+                    self.warn(at("related"), f"related[{i}] is a {type(item).__name__}, not a mapping; ignored")
+                    continue
+                rel = self.article(item, at("related"), stub=True, where=f"related[{i}].")
+                if rel is not None:
+                    art.related.append(rel)
+        return art
+
+    # -- typed values ----------------------------------------------------------------
+
+    def text(self, data, key, at, where) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or isinstance(value, (list, dict)):
+            self.warn(at(key), f"{where}{key} is a {type(value).__name__}, not text; field dropped")
+            return None
+        if not isinstance(value, str):
+            self.warn(at(key), f"{where}{key} is a {type(value).__name__} ({value}); kept as text")
+            value = str(value)
+        value = _clean(value.strip())
+        return value or None
+
+    def integer(self, data, key, at, where) -> int | None:
+        value = data.get(key)
+        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
+            return int(value)
+        self.warn(at(key), f"{where}{key} {_show(value)} is not a whole number; field dropped")
+        return None
+
+    def boolean(self, data, key, at, where) -> bool | None:
+        value = data.get(key)
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false", "yes", "no"):
+            return value.strip().lower() in ("true", "yes")
+        self.warn(at(key), f"{where}{key} {_show(value)} is not true or false; field dropped")
+        return None
+
+    def date(self, data, key, at, where) -> datetime | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        parsed = None
+        if isinstance(value, datetime):
+            parsed = value
+        elif isinstance(value, date):
+            parsed = datetime(value.year, value.month, value.day)
+        elif isinstance(value, str):
+            try:
+                parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+            except ValueError:
+                parsed = None
+        if parsed is None:
+            self.warn(at(key), f"{where}{key} {_show(value)} is not a date; field dropped")
+            return None
+        if parsed.tzinfo is None:
+            self.warn(at(key), f"{where}{key} {_show(value)} has no time zone; UTC assumed")
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        try:
+            parsed = parsed.astimezone(timezone.utc)
+        except (OverflowError, ValueError):
+            parsed = None
+        if parsed is None or not YEAR_RANGE[0] <= parsed.year <= YEAR_RANGE[1]:
+            self.warn(at(key), f"{where}{key} {_show(value)} is out of the range of plausible dates "
+                               f"({YEAR_RANGE[0]}-{YEAR_RANGE[1]}); field dropped")
+            return None
+        return parsed
+
+    def url(self, data, key, at, where, quiet_missing=False) -> str | None:
+        value = data.get(key)
+        if value is None or value == "":
+            return None
+        try:
+            return normalize_url(value)
+        except UnusableURL as err:
+            self.warn(at(key), f"{where}{key} {_show(value)} {err}; field dropped")
+            return None
+
+    def featured(self, data, at, where) -> str | None:
+        value = data.get("featuredContent")
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            match = re.search(r"""<iframe\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", value, re.I)
+            candidate = html.unescape(next(g for g in match.groups() if g is not None)) if match else value
+            if candidate.startswith("//"):
+                candidate = "https:" + candidate
+            try:
+                return normalize_url(candidate)
+            except UnusableURL:
+                pass
+        self.warn(at("featuredContent"), f"{where}featuredContent has no embed URL (iframe src); field dropped")
+        return None
+
+    def items(self, data, key, at, where) -> list:
+        """A list field; a single value or mapping is taken as a list of one."""
+        value = data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return value
+        if isinstance(value, (dict, str)):
+            return [value]
+        self.warn(at(key), f"{where}{key} is a {type(value).__name__}, not a list; field dropped")
+        return []
+
+    def topics(self, data, at, where) -> list[str]:
+        labels = []
+        for item in self.items(data, "topics", at, where):
+            if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                label = _clean(" ".join(str(item).split()))
+                if label and label not in labels:
+                    labels.append(label)
+            else:
+                self.warn(at("topics"), f"{where}topic {_show(item)} is not a label; ignored")
+        return labels
+
+    def images(self, value, line, where) -> list[Image]:
+        if value is None:
+            return []
+        items = value if isinstance(value, list) else [value]
+        out = []
+        for i, item in enumerate(items):
+            if isinstance(item, str):
+                item = {"url": item}
+            if not isinstance(item, dict):
+                self.warn(line, f"{where}[{i}] is a {type(item).__name__}, not an image; ignored")
+                continue
+            def at(_key, line=line):
+                return line
+            url = self.url(item, "url", at, f"{where}[{i}].")
+            if url is None:
+                if "url" not in item:
+                    self.warn(line, f"{where}[{i}] has no url; image ignored")
+                continue
+            image = Image(url)
+            for key, attr in (("width", "width"), ("height", "height")):
+                number = self.integer(item, key, at, f"{where}[{i}].")
+                if number is not None and number < 0:
+                    self.warn(line, f"{where}[{i}].{key} {number} is negative; field dropped")
+                    number = None
+                setattr(image, attr, number)
+            image.caption = self.text(item, "title", at, f"{where}[{i}].")
+            image.is_cached = self.boolean(item, "isCached", at, f"{where}[{i}].")
+            out.append(image)
+        return out
+
+    def provider(self, data, at, where, article_url) -> Provider | None:
+        value = data.get("provider")
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = {"name": value, "domain": value} if re.fullmatch(r"[\w.-]+\.\w+", value.strip()) else {"name": value}
+        if not isinstance(value, dict):
+            self.warn(at("provider"), f"{where}provider is a {type(value).__name__}, not a mapping; field dropped")
+            return None
+        def here(_key):
+            return at("provider")
+        name = self.text(value, "name", here, where + "provider.")
+        domain = self.text(value, "domain", here, where + "provider.")
+        if domain is None:
+            # One node per domain: without one, the article's own site stands for it.
+            domain = urlsplit(article_url).hostname or ""
+        logos = self.images(value.get("images"), at("provider"), where + "provider.images")
+        if not domain:
+            return None
+        return Provider(name, domain, logos)
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    """Replace lone surrogates (not encodable as UTF-8, so not valid RDF) with U+FFFD."""
+    return _SURROGATES.sub("\ufffd", text)
+
+
+def _show(value) -> str:
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+AI_NEWS = ROOT.parent / "shared" / "corpora" / "ai-news"
+
+
+@pytest.fixture
+def seeds() -> Path:
+    return SEEDS
+
+
+@pytest.fixture
+def ai_news() -> Path:
+    if not AI_NEWS.is_dir():
+        pytest.skip(f"real corpus not found at {AI_NEWS} (it lives in ../shared/corpora/ai-news)")
+    return AI_NEWS
+
+
+@pytest.fixture
+def write_corpus(tmp_path):
+    """Write {name: text} as article files into a fresh folder and return it."""
+
+    def write(files: dict[str, str | bytes]) -> Path:
+        folder = tmp_path / "corpus"
+        folder.mkdir(exist_ok=True)
+        for name, text in files.items():
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8")
+        return folder
+
+    return write
+
+
+def load_store(path: Path) -> pyoxigraph.Store:
+    store = pyoxigraph.Store()
+    store.load(path=str(path))
+    return store
