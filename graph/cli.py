@@ -6,6 +6,7 @@ import sys
 import click
 
 from . import __version__, formats
+from .corpus import read_corpus
 from .export import export as export_corpus
 from .problems import Report, printable
 from .read import DEFAULT_MAX_FILE_SIZE
@@ -40,7 +41,9 @@ def _format_choice(ctx, param, values):
               help="Base IRI under which provider, topic and source-graph IRIs are minted.")
 @click.option("--max-file-size", default=DEFAULT_MAX_FILE_SIZE, show_default=True, type=click.IntRange(min=1),
               help="Files larger than this many bytes are skipped.")
-def export(inputs, format_, output, base, max_file_size):
+@click.option("--explain-merges", is_flag=True,
+              help="Print which inputs were merged into which node, and why.")
+def export(inputs, format_, output, base, max_file_size, explain_merges):
     """Export the articles in INPUTS (files or folders, default: seeds/) as a knowledge graph.
 
     Folders are searched recursively for .md, .markdown and .txt files that
@@ -57,15 +60,59 @@ def export(inputs, format_, output, base, max_file_size):
         click.echo(f"kg: error: cannot write the export: {printable(str(err))}", err=True)
         sys.exit(EXIT_FAILED)
     corpus = result.corpus
-    for name, count in sorted(corpus.unmapped.items()):
-        click.echo(f"kg: warning: unmapped field {name} in {count} file{'s' * (count != 1)}", err=True)
-    c = corpus.counts()
+    _report_unmapped(corpus)
+    if explain_merges:
+        for line in corpus.explain_merges():
+            click.echo(printable(line))
     click.echo(
-        f"kg: {c['files']} files read, {c['articles']} articles ({c['with_file']} with a file), "
-        f"{c['providers']} providers, {c['topics']} topics, {c['images']} images, "
-        f"{result.triples} triples in {result.seconds:.2f} s -> {', '.join(map(str, result.written))}",
+        f"kg: {_describe(corpus.counts())}, {result.triples} triples "
+        f"in {result.seconds:.2f} s -> {', '.join(map(str, result.written))}",
         err=True,
     )
     if not corpus.articles:
         click.echo("kg: error: no article could be exported", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+def _report_unmapped(corpus) -> None:
+    for name, count in sorted(corpus.unmapped.items()):
+        click.echo(printable(f"kg: warning: unmapped field {name} in {count} file{'s' * (count != 1)}"), err=True)
+
+
+def _describe(c: dict) -> str:
+    merges = ", ".join(f"{n} {kind}" for kind, n in c["merges"].items()) or "none"
+    return (f"{c['files']} files read, {c['articles']} articles ({c['with_file']} with a file, "
+            f"{c['without_file']} only linked), {c['providers']} providers, {c['topics']} topics, "
+            f"{c['images']} images, merges: {merges}")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
+@click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI for minted IRIs.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.option("--explain-merges", is_flag=True, help="Also list which inputs were merged into which node.")
+def stats(inputs, base, as_json, explain_merges):
+    """Count what the graph of INPUTS (default: seeds/) would hold, without writing exports.
+
+    Articles (with their own file, and only linked as related), providers,
+    topics, images, and merges by kind.
+    """
+    import json
+
+    report = Report(stream=sys.stderr)
+    corpus = read_corpus(inputs or ("seeds",), base, report)
+    _report_unmapped(corpus)
+    counts = corpus.counts()
+    if as_json:
+        click.echo(json.dumps(counts, indent=2, sort_keys=True))
+    else:
+        width = max(len(k) for k in counts)
+        for key, value in counts.items():
+            if key == "merges":
+                value = ", ".join(f"{n} {kind}" for kind, n in value.items()) or "none"
+            click.echo(f"{key.replace('_', ' '):<{width}}  {value}")
+    if explain_merges:
+        for line in corpus.explain_merges():
+            click.echo(printable(line))
+    if not corpus.articles:
         sys.exit(EXIT_FAILED)

@@ -29,16 +29,26 @@ class Corpus:
     def quads(self) -> Iterator[Quad]:
         return map_corpus(self.articles, self.resolution, self.base)
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict:
+        """What the graph holds: nodes by kind, and merges by kind."""
         res = self.resolution
         return {
             "files": len(self.sources),
             "articles": len(res.full) + len(res.stub),
             "with_file": len(res.full),
+            "without_file": len(res.stub),
             "providers": len(res.providers),
             "topics": len(res.topics),
             "images": len(res.images),
+            "merges": dict(sorted(Counter(m.kind for m in res.merges).items())),
         }
+
+    def explain_merges(self) -> Iterator[str]:
+        """One line per merged node: its kind, IRI or key, why, and what was merged."""
+        for merge in self.resolution.merges:
+            yield f"{merge.kind} {merge.node}: {merge.reason}"
+            for item in merge.inputs:
+                yield f"    <- {item}"
 
 
 def parse_source(source: Source, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> Parsed:

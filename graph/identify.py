@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from urllib.parse import quote, urlsplit, urlunsplit
 
 ALLOWED_SCHEMES = ("http", "https")
@@ -126,6 +127,28 @@ def fold_amp(iri: str) -> str:
 
 def is_amp_form(iri: str) -> bool:
     return fold_amp(iri) != iri
+
+
+def canonical_url(url: str, pairs: Mapping[str, str] | None = None) -> str:
+    """The one rule for an article's IRI.
+
+    1. normalize_url: scheme and host lower-cased, default port, fragment and
+       tracking parameters dropped, percent-encoded into a valid IRI;
+    2. a URL the corpus pairs with an article (a document's own ampWebUrl or
+       cdnAmpWebUrl, given in ``pairs``) is that article;
+    3. otherwise the generic AMP and AMP-cache forms are folded (fold_amp).
+    Nothing else is assumed equal: www. or not, a trailing slash and other query
+    parameters keep URLs distinct.
+    """
+    return canonical_iri(normalize_url(url), pairs or {})
+
+
+def canonical_iri(iri: str, pairs: Mapping[str, str]) -> str:
+    """canonical_url for an already normalized URL (the hot path)."""
+    if iri in pairs:
+        return pairs[iri]
+    folded = fold_amp(iri)
+    return pairs.get(folded, folded)
 
 
 # --- minted IRIs ---------------------------------------------------------------

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .identify import fold_amp, provider_key, topic_key
+from .identify import canonical_iri, fold_amp, provider_key, topic_key
 from .problems import WARNING, Problem
 from .records import Article, Image
 
@@ -61,10 +61,8 @@ class Resolution:
     problems: list[Problem] = field(default_factory=list)
 
     def article_iri(self, url: str) -> str:
-        if url in self.alias:
-            return self.alias[url]
-        folded = fold_amp(url)
-        return self.alias.get(folded, folded)
+        """The node of a (normalized) article URL, with the corpus's own URL pairs."""
+        return canonical_iri(url, self.alias)
 
     def describes(self, record: Article) -> bool:
         """Does this record supply the single-valued fields of its node?"""
@@ -97,23 +95,23 @@ def _resolve_articles(articles: list[Article], res: Resolution) -> None:
     for rel in _stubs(articles):
         _add_aliases(res, own, res.article_iri(rel.url), rel)
 
-    forms: dict[str, set[str]] = defaultdict(set)
+    forms: dict[str, set[tuple[str, str]]] = defaultdict(set)  # IRI -> {(input, URL)}
     for art in articles:
         iri = res.article_iri(art.url)
-        forms[iri].add(f"{art.source} (file)")
+        forms[iri].add((f"{art.source} (file)", art.url))
         res.sources.setdefault(iri, []).append(art.source)
         res.full.setdefault(iri, art)
     for iri, files in res.sources.items():
         if len(files) > 1:
-            res.problems.append(Problem(files[1], None, WARNING,
-                                        f"the article {iri} is also in {', '.join(f for f in files if f != files[1])}; "
-                                        f"merged into one node, values from {files[0]}"))
+            res.problems.append(Problem(files[0], None, WARNING,
+                                        f"the article {iri} is also in {', '.join(files[1:])}; merged into "
+                                        f"one node, both files recorded, single values taken from {files[0]}"))
 
     candidates: dict[str, list[tuple]] = defaultdict(list)
     for art in articles:
         for i, rel in enumerate(art.related):
             iri = res.article_iri(rel.url)
-            forms[iri].add(f"{art.source} related[{i}] {rel.url}")
+            forms[iri].add((f"{art.source} related[{i}]", rel.url))
             if iri not in res.full:
                 candidates[iri].append((-rel.filled(), art.source, i, rel))
     for iri, found in candidates.items():
@@ -122,7 +120,11 @@ def _resolve_articles(articles: list[Article], res: Resolution) -> None:
     for iri in sorted(forms):
         if len(forms[iri]) > 1:
             kind = "article" if iri in res.full else "related article"
-            res.merges.append(Merge(kind, iri, sorted(forms[iri]), "same canonical URL (AMP/CDN forms folded)"))
+            urls = {url for _, url in forms[iri]}
+            reason = ("the same URL" if urls == {iri} else
+                      "the same article under other URL forms (AMP/CDN pairs of the corpus, generic AMP forms)")
+            inputs = sorted(f"{where} {url}" if url != iri else where for where, url in forms[iri])
+            res.merges.append(Merge(kind, iri, inputs, reason))
 
 
 def _add_aliases(res: Resolution, own: dict, target: str, art: Article) -> None:
