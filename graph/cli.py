@@ -43,7 +43,9 @@ def _format_choice(ctx, param, values):
               help="Files larger than this many bytes are skipped.")
 @click.option("--explain-merges", is_flag=True,
               help="Print which inputs were merged into which node, and why.")
-def export(inputs, format_, output, base, max_file_size, explain_merges):
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for parsing (default: all cores; 1 for none).")
+def export(inputs, format_, output, base, max_file_size, explain_merges, jobs):
     """Export the articles in INPUTS (files or folders, default: seeds/) as a knowledge graph.
 
     Folders are searched recursively for .md, .markdown and .txt files that
@@ -55,7 +57,7 @@ def export(inputs, format_, output, base, max_file_size, explain_merges):
         raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
     report = Report(stream=sys.stderr)
     try:
-        result = export_corpus(inputs or ("seeds",), format_, output, base, report, max_file_size)
+        result = export_corpus(inputs or ("seeds",), format_, output, base, report, max_file_size, jobs)
     except OSError as err:
         click.echo(f"kg: error: cannot write the export: {printable(str(err))}", err=True)
         sys.exit(EXIT_FAILED)

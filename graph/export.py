@@ -38,11 +38,12 @@ def export(
     base: str = DEFAULT_BASE,
     report: Report | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    jobs: int | None = None,
 ) -> ExportResult:
     """Read the inputs and write one file per format into ``output``."""
     started = time.perf_counter()
     chosen = [formats.get(name) for name in formats_]
-    corpus = read_corpus(inputs, base, report, max_file_size)
+    corpus = read_corpus(inputs, base, report, max_file_size, jobs)
     quads = list(corpus.quads())
     result = ExportResult(corpus, triples=len({q.triple for q in quads}))
     out_dir = Path(output)

@@ -30,8 +30,14 @@ class UnusableURL(ValueError):
     """A URL that cannot identify a web resource (no scheme, javascript:, data:, ...)."""
 
 
+# Anything that needs work: a character outside the safe set, or any '%'.
+_NEEDS_ESCAPE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]")
+
+
 def iri_escape(text: str) -> str:
     """Percent-encode what is not allowed in an IRI; keep non-ASCII letters and digits."""
+    if not _NEEDS_ESCAPE.search(text):  # the common case: nothing to do
+        return text
     out = []
     i = 0
     while i < len(text):
@@ -109,6 +115,8 @@ def fold_amp(iri: str) -> str:
     cdn.ampproject.org/c/s/HOST/PATH -> https://HOST/PATH; amp. hosts; /amp/ and
     /amp path forms; /google-amp/; ?amp, ?amp=1, ?outputType=amp; .amp.html.
     """
+    if "amp" not in iri.lower():  # the common case: no AMP form to fold
+        return iri
     cdn = _CDN.match(iri)
     if cdn:
         scheme = "https" if cdn.group(1) else "http"

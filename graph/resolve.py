@@ -104,7 +104,7 @@ def _resolve_articles(articles: list[Article], res: Resolution) -> None:
     for iri, files in res.sources.items():
         if len(files) > 1:
             res.problems.append(Problem(files[0], None, WARNING,
-                                        f"the article {iri} is also in {', '.join(files[1:])}; merged into "
+                                        f"the article {iri} is also in {_some(files[1:])}; merged into "
                                         f"one node, both files recorded, single values taken from {files[0]}"))
 
     candidates: dict[str, list[tuple]] = defaultdict(list)
@@ -205,3 +205,9 @@ def _most_frequent(counts: Counter) -> str | None:
     if not counts:
         return None
     return min(counts, key=lambda name: (-counts[name], name))
+
+
+def _some(names: list[str], shown: int = 3) -> str:
+    if len(names) <= shown:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])} and {len(names) - shown} more"
