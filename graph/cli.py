@@ -8,6 +8,11 @@ import click
 from . import __version__, formats
 from .corpus import read_corpus
 from .export import export as export_corpus
+from .loader import LoadError
+from .loader import load as load_corpus
+from .query import FORMATS, QueryError, bundled, format_results, run_query
+from .remote import DEFAULT_RETRIES, DEFAULT_TIMEOUT, GraphStoreClient, RemoteStore
+from .store import DEFAULT_STORE, EmbeddedStore
 from .problems import Report, printable
 from .read import DEFAULT_MAX_FILE_SIZE
 from .terms import DEFAULT_BASE
@@ -118,3 +123,152 @@ def stats(inputs, base, as_json, explain_merges):
             click.echo(printable(line))
     if not corpus.articles:
         sys.exit(EXIT_FAILED)
+
+
+# --- load and query: the store ------------------------------------------------------
+
+def _remote_options(f):
+    """Options shared by every command that talks to a server."""
+    for option in reversed([
+        click.option("--user", envvar="KG_USER", show_envvar=True, help="User name for HTTP basic auth."),
+        click.option("--password", envvar="KG_PASSWORD", show_envvar=True,
+                     help="Password for HTTP basic auth (prefer the environment variable: "
+                          "options show in the process list)."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
+                     help="Seconds to wait for the server on each request."),
+        click.option("--retries", type=click.IntRange(min=0), default=DEFAULT_RETRIES, show_default=True,
+                     help="Retries (with exponential backoff) on connection errors and 5xx answers."),
+    ]):
+        f = option(f)
+    return f
+
+
+def _client(endpoint, query_endpoint, user, password, timeout, retries):
+    try:
+        return GraphStoreClient(endpoint, query_endpoint, user, password, timeout, retries)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None,
+              help=f"Folder of the embedded store.  [default: {DEFAULT_STORE}]")
+@click.option("--endpoint", metavar="URL",
+              help="Load into a remote store instead: its SPARQL 1.1 Graph Store Protocol URL "
+                   "(Oxigraph: http://HOST:7878/store).")
+@click.option("--query-endpoint", metavar="URL",
+              help="The server's SPARQL query URL, where it is not --endpoint itself "
+                   "(Oxigraph: http://HOST:7878/query); kg reads its record of loaded graphs there.")
+@_remote_options
+@click.option("--base", default=DEFAULT_BASE, show_default=True,
+              help="Base IRI under which provider, topic and source-graph IRIs are minted.")
+@click.option("--max-file-size", default=DEFAULT_MAX_FILE_SIZE, show_default=True, type=click.IntRange(min=1),
+              help="Files larger than this many bytes are skipped.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for parsing (default: all cores; 1 for none).")
+@click.option("-v", "--verbose", is_flag=True, help="List every source added, updated and removed.")
+def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, retries, base,
+         max_file_size, jobs, verbose):
+    """Load the graph of INPUTS (default: seeds/) into a triple store and keep it in step.
+
+    Each source file's triples go into a named graph of their own (BASE/source/PATH),
+    providers and topics into BASE/corpus. Loading again syncs: graphs whose content
+    changed are replaced, graphs of files that are gone are dropped, the rest is not
+    touched. The store then holds exactly the graph of INPUTS. A failed load leaves the
+    embedded store as it was; on a server, only the graphs reported as written were.
+    """
+    if store_dir and endpoint:
+        raise click.UsageError("give --store or --endpoint, not both")
+    if query_endpoint and not endpoint:
+        raise click.UsageError("--query-endpoint goes with --endpoint")
+    if not base.endswith(("/", "#")):
+        raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
+    if endpoint:
+        target = RemoteStore(_client(endpoint, query_endpoint, user, password, timeout, retries))
+    else:
+        target = EmbeddedStore(store_dir or DEFAULT_STORE)
+    report = Report(stream=sys.stderr)
+    try:
+        result = load_corpus(inputs or ("seeds",), target, base, report, max_file_size, jobs)
+    except LoadError as err:
+        click.echo(f"kg: error: {printable(str(err))}", err=True)
+        if err.result is not None:
+            _report_load(err.result, verbose=True, err=True)
+        sys.exit(EXIT_FAILED)
+    finally:
+        if isinstance(target, EmbeddedStore):
+            target.close()
+    _report_unmapped(result.corpus)
+    _report_load(result, verbose)
+
+
+_LISTED = 20  # changed sources listed without --verbose
+
+
+def _report_load(result, verbose: bool, err: bool = False) -> None:
+    p = result.plan
+    listed = 0
+    for state, iris in (("added", p.added), ("updated", p.updated), ("removed", p.removed)):
+        for rel in result.sources(iris):
+            if verbose or listed < _LISTED:
+                click.echo(printable(f"{state:<8} {rel}"), err=err)
+            listed += 1
+    if listed > _LISTED and not verbose:
+        click.echo(f"... and {listed - _LISTED} more (--verbose lists them all)", err=err)
+    n = {state: len(result.sources(getattr(p, state))) for state in ("added", "updated", "removed", "unchanged")}
+    lines = [f"{result.target}: sources {n['added']} added, {n['updated']} updated, {n['removed']} removed, "
+             f"{n['unchanged']} unchanged; corpus graph {result.corpus_graph()}; "
+             f"triples {result.triples_before:,} -> {result.triples_after:,}; {result.seconds:.2f} s"]
+    if result.error:
+        lines.append(f"NOT complete: {len(result.written)} of {len(p.writes)} graphs written, "
+                     f"{len(result.deleted)} of {len(p.removed)} removed")
+        todo = [f"  not written: {iri}" for iri in p.writes if iri not in set(result.written)]
+        todo += [f"  not removed: {iri}" for iri in p.removed if iri not in set(result.deleted)]
+        lines += todo + (["the next kg load redoes them"] if todo else [])
+    for line in lines:
+        click.echo(printable(line), err=err)
+
+
+@main.command()
+@click.argument("query_arg", metavar="QUERY", required=False)
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind the query variable ?NAME to VALUE (a string; <IRI> for an IRI). Repeatable.")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="Output of SELECT and ASK. CONSTRUCT and DESCRIBE print Turtle.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None,
+              help=f"Folder of the embedded store.  [default: {DEFAULT_STORE}]")
+@click.option("--endpoint", metavar="URL",
+              help="Query a SPARQL endpoint instead (Oxigraph: http://HOST:7878/query).")
+@_remote_options
+@click.option("--list", "list_", is_flag=True, help="List the bundled queries and exit.")
+def query(query_arg, params, fmt, store_dir, endpoint, user, password, timeout, retries, list_):
+    """Run a SPARQL QUERY on the store: SPARQL text, a .rq file, or a bundled query's name.
+
+    SELECT prints a table (or --format csv, tsv, json), ASK prints true or false,
+    CONSTRUCT and DESCRIBE print Turtle. In the embedded store the default graph is
+    the union of all named graphs, so queries need no GRAPH clauses.
+    """
+    if list_:
+        queries = bundled()
+        width = max(len(q.name) + sum(len(p) + 3 for p in q.params) for q in queries.values())
+        for q in queries.values():
+            usage = q.name + "".join(f" {p}=" for p in q.params)
+            click.echo(f"{usage:<{width}}  {q.description}")
+        return
+    if not query_arg:
+        raise click.UsageError("give a QUERY (SPARQL text, a .rq file or a bundled name; kg query --list)")
+    if store_dir and endpoint:
+        raise click.UsageError("give --store or --endpoint, not both")
+    target = (_client(endpoint, None, user, password, timeout, retries) if endpoint
+              else EmbeddedStore(store_dir or DEFAULT_STORE))
+    try:
+        results = run_query(query_arg, target, params)
+        out = format_results(results, fmt)
+    except QueryError as err:
+        click.echo(f"kg: error: {err}", err=True)
+        sys.exit(EXIT_FAILED)
+    finally:
+        if isinstance(target, EmbeddedStore):
+            target.close()
+    click.get_binary_stream("stdout").write(out)

@@ -196,5 +196,10 @@ def corpus_graph_iri(base: str) -> str:
     return base + "corpus"
 
 
+def sync_graph_iri(base: str) -> str:
+    """The named graph where `kg load` records each graph it wrote and its content hash."""
+    return base + "sync"
+
+
 def site_url(domain: str) -> str:
     return normalize_url(f"https://{provider_key(domain)}/")

@@ -1,0 +1,177 @@
+"""The embedded store: a pyoxigraph (RocksDB) store in a folder on disk, kept in step with the corpus.
+
+Two ways to write, both all-or-nothing:
+- first load (no store yet, or an empty one): pyoxigraph's bulk loader, the
+  fast path, into a fresh folder beside the target that is renamed into place
+  only when complete;
+- every later load: one SPARQL Update (drop the changed and removed graphs,
+  insert the new content and hashes), which Oxigraph runs as one transaction.
+"""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from pyoxigraph import RdfFormat, Store, serialize
+
+from .identify import sync_graph_iri
+from .problems import printable
+from .sync import Applied, TargetError, GraphContent, Plan, Recorded, parse_record, record_query, record_quads
+
+DEFAULT_STORE = Path("exports") / "store"
+TMP_PREFIX = ".kg-tmp-store-"
+_ROCKSDB_MARKER = "CURRENT"  # RocksDB keeps this file in every database folder
+
+
+class StoreError(TargetError):
+    """The store cannot be opened or written (not a store, in use, disk problem)."""
+
+
+class EmbeddedStore:
+    def __init__(self, path: str | os.PathLike = DEFAULT_STORE):
+        self.path = Path(path)
+        self._store: Store | None = None
+
+    def describe(self) -> str:
+        return str(self.path)
+
+    def exists(self) -> bool:
+        return (self.path / _ROCKSDB_MARKER).exists()
+
+    def check(self) -> None:
+        """Refuse a path that holds something else than a store (kg never writes there)."""
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path} is a file, not a store folder")
+        if self.path.is_dir() and not self.exists() and any(self.path.iterdir()):
+            raise StoreError(f"{self.path} is not an Oxigraph store and is not empty; "
+                             f"choose another folder with --store")
+
+    def open(self) -> Store:
+        """Open (creating it when absent) the store; refuses a folder that holds something else."""
+        if self._store is None:
+            self.check()
+            try:
+                self._store = Store(str(self.path))
+            except OSError as err:
+                raise StoreError(_explain(self.path, err)) from None
+        return self._store
+
+    def close(self) -> None:
+        # Dropping the last reference closes RocksDB and releases its lock.
+        self._store = None
+
+    def __enter__(self) -> "EmbeddedStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- load target ------------------------------------------------------
+
+    def read_record(self, base: str) -> dict[str, Recorded]:
+        self.check()
+        if not self.exists():
+            return {}
+        return parse_record(self.open().query(record_query(base)))
+
+    def apply(self, base: str, graphs: dict[str, GraphContent], p: Plan,
+              before: dict[str, Recorded]) -> Applied:
+        after = {iri: before[iri] for iri in p.unchanged}
+        after.update({iri: Recorded(graphs[iri].hash, graphs[iri].triples) for iri in p.writes})
+        if not p.changes:
+            return Applied([], [], after)
+        try:
+            self.check()
+            if not before and self._is_empty():
+                self._bulk_load(base, graphs, after)
+            else:
+                self.open().update(sync_update(base, graphs, p, after))
+        except (OSError, RuntimeError, SyntaxError, ValueError, StoreError) as err:
+            return Applied([], [], before, f"cannot write the store {self.path}: {printable(str(err))}; "
+                                            f"the store was left as it was")
+        return Applied(p.writes, p.removed, after)
+
+    def _is_empty(self) -> bool:
+        if not self.exists():
+            return True
+        return next(iter(self.open()), None) is None
+
+    def _bulk_load(self, base: str, graphs: dict[str, GraphContent], record: dict[str, Recorded]) -> None:
+        """Bulk-load into a new folder, then rename it into place: a failure leaves no trace."""
+        self.close()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.path.parent))
+        try:
+            store = Store(str(tmp))
+            # lenient: the data was written by pyoxigraph's serializer, so it is valid.
+            store.bulk_load(_ChunkReader(nquads_chunks(base, graphs, record)),
+                            format=RdfFormat.N_QUADS, lenient=True)
+            store.flush()
+            del store
+            if self.exists():  # an empty store (the caller checked)
+                shutil.rmtree(self.path)
+            elif self.path.exists():
+                self.path.rmdir()  # an empty folder; fails if anything appeared in it since
+            os.rename(tmp, self.path)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+
+def nquads_chunks(base: str, graphs: dict[str, GraphContent], record: dict[str, Recorded]) -> Iterator[bytes]:
+    """The graphs as N-Quads, one chunk per graph, then the sync graph."""
+    for iri, graph in graphs.items():
+        # A raw newline only ever ends a line in N-Triples (newlines inside
+        # literals are escaped), so each " .\n" is a line end.
+        yield graph.ntriples.replace(b" .\n", f" <{iri}> .\n".encode())
+    yield serialize(record_quads(base, record), format=RdfFormat.N_QUADS)
+
+
+def sync_update(base: str, graphs: dict[str, GraphContent], p: Plan, record: dict[str, Recorded]) -> str:
+    """One SPARQL Update (one transaction): drop, then insert changed graphs and their hashes."""
+    sync = sync_graph_iri(base)
+    touched = p.added + p.updated + p.removed
+    ops = [f"DROP SILENT GRAPH <{iri}>" for iri in touched]
+    ops.append(f"DELETE {{ GRAPH <{sync}> {{ ?g ?p ?o }} }} WHERE {{ VALUES ?g {{ "
+               + " ".join(f"<{iri}>" for iri in touched) + f" }} GRAPH <{sync}> {{ ?g ?p ?o }} }}")
+    inserts = [f"GRAPH <{iri}> {{\n{graphs[iri].ntriples.decode('utf-8')}}}" for iri in p.writes]
+    new_record = record_quads(base, {iri: record[iri] for iri in p.writes})
+    if new_record:
+        inserts.append(f"GRAPH <{sync}> {{\n"
+                       + serialize([q.triple for q in new_record], format=RdfFormat.N_TRIPLES).decode("utf-8") + "}")
+    if inserts:
+        ops.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
+    return " ;\n".join(ops)
+
+
+class _ChunkReader(io.RawIOBase):
+    """A binary stream over an iterator of byte chunks (the bulk loader reads it as it goes)."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks = iter(chunks)
+        self._buffer = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while not self._buffer:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._buffer = memoryview(chunk)
+        n = min(len(target), len(self._buffer))
+        target[:n] = self._buffer[:n]
+        self._buffer = self._buffer[n:]
+        return n
+
+
+def _explain(path: Path, err: OSError) -> str:
+    text = str(err)
+    if "lock" in text.lower():
+        return f"the store {path} is in use by another process (a running kg or Oxigraph server); try again when it ends"
+    return f"cannot open the store {path}: {printable(text)}"

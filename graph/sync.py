@@ -1,0 +1,158 @@
+"""What a load must change: the corpus's graphs, their content hashes, and the plan.
+
+A store is kept in step with the corpus graph by graph: each named graph (one
+per source file, plus the corpus graph) is written whole, and its content hash
+is recorded beside it in the sync graph (``BASE/sync``). The next load compares
+hashes and rewrites only what changed. Both targets (the embedded store and a
+Graph Store Protocol endpoint) use this module; they differ only in how they
+read the record and apply the plan.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, RdfFormat, serialize
+
+from .identify import corpus_graph_iri, sync_graph_iri
+from .terms import K, RDF_TYPE, XSD_INTEGER
+
+
+class TargetError(Exception):
+    """A store that cannot be read or written (raised by the load targets)."""
+
+
+@dataclass(frozen=True)
+class GraphContent:
+    """One named graph as it will be written: N-Triples, sorted and without duplicates."""
+
+    iri: str
+    ntriples: bytes
+    triples: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What the sync graph says about one graph kg wrote; hash None: in an unknown state."""
+
+    hash: str | None
+    triples: int
+
+
+@dataclass
+class Plan:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def writes(self) -> list[str]:
+        return self.added + self.updated
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+@dataclass
+class Applied:
+    """What a target really did, and the record it now holds; error: why it stopped."""
+
+    written: list[str]
+    deleted: list[str]
+    record: dict[str, "Recorded"]
+    error: str | None = None
+
+
+def split_graphs(quads: Iterable[Quad]) -> dict[str, GraphContent]:
+    """Group quads by named graph; serialise, sort and hash each graph."""
+    by_graph: dict[str, list] = {}
+    for quad in quads:
+        by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
+    return {iri: content(iri, triples) for iri, triples in sorted(by_graph.items())}
+
+
+def content(iri: str, triples) -> GraphContent:
+    # pyoxigraph writes one triple per line; sorting the lines makes the bytes
+    # (and so the hash) independent of the order the mapper emitted them in.
+    lines = sorted(set(serialize(triples, format=RdfFormat.N_TRIPLES).splitlines()))
+    data = b"".join(line + b"\n" for line in lines if line)
+    return GraphContent(iri, data, len(lines), hashlib.sha256(data).hexdigest())
+
+
+def plan(graphs: dict[str, GraphContent], recorded: dict[str, Recorded]) -> Plan:
+    result = Plan()
+    for iri, graph in graphs.items():
+        if iri not in recorded:
+            result.added.append(iri)
+        elif recorded[iri].hash != graph.hash:
+            result.updated.append(iri)
+        else:
+            result.unchanged.append(iri)
+    result.removed = sorted(set(recorded) - set(graphs))
+    return result
+
+
+# --- the record kept in the store --------------------------------------------
+
+def record_quads(base: str, graphs: dict[str, Recorded]) -> list[Quad]:
+    """The sync graph's content; a graph whose hash is None is listed without one."""
+    g = NamedNode(sync_graph_iri(base))
+    quads = []
+    for iri, rec in sorted(graphs.items()):
+        node = NamedNode(iri)
+        quads.append(Quad(node, RDF_TYPE, K["LoadedGraph"], g))
+        if rec.hash is not None:
+            quads.append(Quad(node, K["contentHash"], Literal(rec.hash), g))
+            quads.append(Quad(node, K["tripleCount"], Literal(str(rec.triples), datatype=XSD_INTEGER), g))
+    return quads
+
+
+def record_query(base: str) -> str:
+    """A SELECT that reads the record (works with and without a union default graph)."""
+    return (
+        f"SELECT ?g ?hash ?n WHERE {{ GRAPH <{sync_graph_iri(base)}> {{ "
+        f"?g a <{K['LoadedGraph'].value}> . "
+        f"OPTIONAL {{ ?g <{K['contentHash'].value}> ?hash ; <{K['tripleCount'].value}> ?n }} }} }}"
+    )
+
+
+def parse_record(solutions: QuerySolutions) -> dict[str, Recorded]:
+    recorded = {}
+    for row in solutions:
+        graph, digest, count = row["g"], row["hash"], row["n"]
+        if not isinstance(graph, NamedNode):
+            continue
+        try:
+            triples = int(count.value) if count is not None else 0
+        except ValueError:
+            triples = 0
+        recorded[graph.value] = Recorded(digest.value if digest is not None else None, triples)
+    return recorded
+
+
+def recorded_after(graphs: dict[str, GraphContent], before: dict[str, Recorded], p: Plan,
+                   written: Iterable[str], deleted: Iterable[str]) -> dict[str, Recorded]:
+    """The record once a plan has (partly) run: unchanged graphs keep their entry,
+    written graphs get their new hash, graphs that should have been written or
+    deleted and were not are listed without a hash (so the next load redoes them)."""
+    after = {iri: before[iri] for iri in p.unchanged}
+    written, deleted = set(written), set(deleted)
+    for iri in p.writes:
+        g = graphs[iri]
+        after[iri] = Recorded(g.hash, g.triples) if iri in written else Recorded(None, 0)
+    for iri in p.removed:
+        if iri not in deleted:
+            after[iri] = Recorded(None, 0)
+    return after
+
+
+def is_source_graph(iri: str, base: str) -> bool:
+    return iri != corpus_graph_iri(base)
+
+
+def triples_in(record: dict[str, Recorded]) -> int:
+    return sum(r.triples for r in record.values())
