@@ -217,7 +217,8 @@ def _report_load(result, verbose: bool, err: bool = False) -> None:
     if listed > _LISTED and not verbose:
         click.echo(f"... and {listed - _LISTED} more (--verbose lists them all)", err=err)
     n = {state: len(result.sources(getattr(p, state))) for state in ("added", "updated", "removed", "unchanged")}
-    lines = [f"{result.target}: sources {n['added']} added, {n['updated']} updated, {n['removed']} removed, "
+    planned = "planned: " if result.error else ""
+    lines = [f"{result.target}: {planned}sources {n['added']} added, {n['updated']} updated, {n['removed']} removed, "
              f"{n['unchanged']} unchanged; corpus graph {result.corpus_graph()}; "
              f"triples {result.triples_before:,} -> {result.triples_after:,}; {result.seconds:.2f} s"]
     if result.error:

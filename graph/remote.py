@@ -25,7 +25,7 @@ from .sync import Applied, TargetError, GraphContent, Plan, Recorded, parse_reco
 RETRY_STATUS = (500, 502, 503, 504)
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_RETRIES = 3
-DEFAULT_BACKOFF = 0.5  # seconds before the first retry; doubled for each further one
+DEFAULT_BACKOFF = 0.5  # urllib3: the first retry at once, then after 1 s, 2 s, 4 s, ...
 # Results the client can parse: SPARQL results as JSON (SELECT, ASK), N-Triples (CONSTRUCT, DESCRIBE).
 QUERY_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 
@@ -63,8 +63,9 @@ class GraphStoreClient:
             allowed_methods=frozenset({"GET", "PUT", "DELETE", "POST"}),
             raise_on_status=False, respect_retry_after_header=True,
         )
+        self._headers = headers  # sent with every request (urllib3 replaces pool headers per request)
         self._http = urllib3.PoolManager(
-            headers=headers, retries=retry,
+            retries=retry,
             timeout=urllib3.Timeout(connect=min(timeout, 10.0), read=timeout),
         )
 
@@ -115,7 +116,8 @@ class GraphStoreClient:
 
     def _send(self, method: str, url: str, body: bytes | None = None, headers: dict | None = None) -> Answer:
         try:
-            r = self._http.request(method, url, body=body, headers=headers, preload_content=True)
+            r = self._http.request(method, url, body=body, headers={**self._headers, **(headers or {})},
+                                   preload_content=True)
         except _Urllib3Error as err:
             raise RemoteError(method, url, None, _reason(err)) from None
         return Answer(r.status, r.headers.get("Content-Type", ""), r.data or b"")
