@@ -108,8 +108,10 @@ class EmbeddedStore:
         try:
             store = Store(str(tmp))
             # lenient: the data was written by pyoxigraph's serializer, so it is valid.
-            store.bulk_load(_ChunkReader(nquads_chunks(base, graphs, record)),
-                            format=RdfFormat.N_QUADS, lenient=True)
+            # Streamed (no second copy of the whole graph in memory), through a 1 MiB
+            # buffer: the loader then makes few, large reads.
+            stream = io.BufferedReader(_ChunkReader(nquads_chunks(base, graphs, record)), 1 << 20)
+            store.bulk_load(stream, format=RdfFormat.N_QUADS, lenient=True)
             store.flush()
             del store
             if self.exists():  # an empty store (the caller checked)
