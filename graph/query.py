@@ -227,7 +227,7 @@ def run_remote(client: GraphStoreClient, query: str, params: dict | None = None)
         answer = client.query(text)
     except RemoteError as err:
         if err.status == 400:
-            raise QueryError(f"the endpoint rejected the query: {err.detail}") from None
+            raise QueryError(syntax_message(text, err.detail, "the endpoint rejected the query")) from None
         raise QueryError(str(err)) from None
     media = answer.content_type.split(";")[0].strip().lower()
     try:
@@ -242,10 +242,10 @@ def run_remote(client: GraphStoreClient, query: str, params: dict | None = None)
     raise QueryError(f"{client.query_url} answered with {media or 'no content type'}, not SPARQL results or RDF")
 
 
-def syntax_message(query: str, message: str) -> str:
-    """pyoxigraph's 'error at LINE:COLUMN: ...', with the line and a caret under the column."""
-    text = f"syntax error in the query: {printable(message)}"
-    m = re.search(r"(\d+):(\d+)", message)
+def syntax_message(query: str, message: str, lead: str = "syntax error in the query") -> str:
+    """'... LINE:COLUMN: ...' (pyoxigraph, Oxigraph server), with the line and a caret under the column."""
+    text = f"{lead}: {printable(message)}"
+    m = re.search(r"\b(\d+):(\d+)\b", message)
     if m:
         line_no, col = int(m.group(1)), int(m.group(2))
         lines = query.splitlines()

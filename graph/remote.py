@@ -172,9 +172,18 @@ class RemoteStore:
         return self.client.store_url
 
     def read_record(self, base: str) -> dict[str, Recorded]:
-        answer = self.client.query(record_query(base), accept="application/sparql-results+json")
         try:
-            results = parse_query_results(answer.body, format=QueryResultsFormat.JSON)
+            answer = self.client.query(record_query(base), accept="application/sparql-results+json, "
+                                                                 "application/sparql-results+xml;q=0.5")
+        except RemoteError as err:
+            if err.status in (400, 404, 405, 415) and self.client.query_url == self.client.store_url:
+                err.args = (f"{err} (kg reads its record of loaded graphs with a SPARQL query: "
+                            f"give the server's query URL with --query-endpoint)",)
+            raise
+        media = answer.content_type.split(";")[0].strip().lower()
+        try:
+            results_format = QueryResultsFormat.from_media_type(media) or QueryResultsFormat.JSON
+            results = parse_query_results(answer.body, format=results_format)
         except (SyntaxError, ValueError) as err:
             raise RemoteError("POST", self.client.query_url, answer.status,
                               f"the answer is not SPARQL JSON results ({printable(str(err))}); "

@@ -104,9 +104,10 @@ def test_hostile_parameter_on_the_server(ai_server, hostile):
 
 def test_server_syntax_error_is_reported(ai_server):
     server, _ = ai_server
-    run = kg("query", "SELECT ?s WHERE { ?s ?p }", "--endpoint", server.query)
+    run = kg("query", "SELECT ?s WHERE {\n  ?s ?p }", "--endpoint", server.query)
     assert run.returncode == 1 and "Traceback" not in run.stderr
-    assert "the endpoint rejected the query" in run.stderr
+    assert "the endpoint rejected the query: error at 2:" in run.stderr
+    assert "\n    ?s ?p }\n" in run.stderr and "^" in run.stderr
 
 
 def test_reload_without_changes_writes_nothing(ai_server):
@@ -219,5 +220,5 @@ def test_gsp_url_without_a_query_endpoint_is_explained(server, write_corpus):
     corpus = write_corpus({"a.md": article(1)})
     run = kg("load", "--endpoint", server.store, str(corpus))
     assert run.returncode == 1 and "Traceback" not in run.stderr
-    assert f"{server.store}" in run.stderr
+    assert f"POST {server.store}: HTTP 415" in run.stderr and "--query-endpoint" in run.stderr
     assert server.graphs() == set()
