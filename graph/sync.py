@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, RdfFormat, serialize
 
-from .identify import corpus_graph_iri, sync_graph_iri
+from .identify import sync_graph_iri
 from .terms import K, RDF_TYPE, XSD_INTEGER
 
 
@@ -78,8 +78,8 @@ def split_graphs(quads: Iterable[Quad]) -> dict[str, GraphContent]:
 def content(iri: str, triples) -> GraphContent:
     # pyoxigraph writes one triple per line; sorting the lines makes the bytes
     # (and so the hash) independent of the order the mapper emitted them in.
-    lines = sorted(set(serialize(triples, format=RdfFormat.N_TRIPLES).splitlines()))
-    data = b"".join(line + b"\n" for line in lines if line)
+    lines = sorted(set(serialize(triples, format=RdfFormat.N_TRIPLES).splitlines()) - {b""})
+    data = b"".join(line + b"\n" for line in lines)
     return GraphContent(iri, data, len(lines), hashlib.sha256(data).hexdigest())
 
 
@@ -148,10 +148,6 @@ def recorded_after(graphs: dict[str, GraphContent], before: dict[str, Recorded],
         if iri not in deleted:
             after[iri] = Recorded(None, 0)
     return after
-
-
-def is_source_graph(iri: str, base: str) -> bool:
-    return iri != corpus_graph_iri(base)
 
 
 def triples_in(record: dict[str, Recorded]) -> int:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 
 import pyoxigraph
@@ -88,6 +87,23 @@ def test_store_holds_the_same_quads_as_the_nquads_export(ai_news, tmp_path):
     st = pyoxigraph.Store(str(tmp_path / "store"))
     stored = {str(q) for q in st if q.graph_name.value != sync_graph_iri(DEFAULT_BASE)}
     assert stored == exported
+
+
+def test_recorded_hash_is_the_sha256_of_the_sorted_ntriples(ai_news, tmp_path):
+    import hashlib
+    from collections import defaultdict
+
+    graph.export([ai_news], ["nq"], tmp_path / "out")
+    lines = defaultdict(set)
+    for q in pyoxigraph.parse(path=str(tmp_path / "out" / "graph.nq")):
+        lines[q.graph_name.value].add(f"{q.triple} .\n")
+    expected = {g: (hashlib.sha256("".join(sorted(ls)).encode()).hexdigest(), len(ls)) for g, ls in lines.items()}
+    graph.load([ai_news], tmp_path / "store")
+    rows = graph.run_query(
+        "PREFIX kg: <https://w3id.org/kg-news/vocab#> SELECT ?g ?h ?n "
+        f"{{ GRAPH <{sync_graph_iri(DEFAULT_BASE)}> {{ ?g a kg:LoadedGraph ; kg:contentHash ?h ; kg:tripleCount ?n }} }}",
+        tmp_path / "store")
+    assert {r["g"].value: (r["h"].value, int(r["n"].value)) for r in rows} == expected
 
 
 def test_sync_rewrites_only_what_changed(write_corpus, tmp_path):
