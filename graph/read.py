@@ -55,6 +55,7 @@ class ReadError(Exception):
 def discover(inputs) -> tuple[list[Source], list[Problem]]:
     """Expand files and folders (recursively) into a stable, de-duplicated list."""
     sources: dict[Path, Source] = {}
+    taken: set[str] = set()  # relative paths name the source graphs: they must be unique
     problems: list[Problem] = []
     for given in inputs:
         given = Path(given)
@@ -69,9 +70,22 @@ def discover(inputs) -> tuple[list[Source], list[Problem]]:
             continue
         for path in candidates:
             real = path.resolve()
-            if real not in sources:  # the same file reached through overlapping inputs
-                sources[real] = Source(path, path.relative_to(root).as_posix())
-    return sorted(sources.values(), key=lambda s: (s.rel, str(s.path))), problems
+            if real in sources:  # the same file reached through overlapping inputs
+                continue
+            rel = path.relative_to(root).as_posix()
+            if rel in taken:  # two inputs hold different files of the same name
+                rel = _unique(f"{root.resolve().name}/{rel}", taken)
+            taken.add(rel)
+            sources[real] = Source(path, rel)
+    return sorted(sources.values(), key=lambda s: (s.rel, str(s.path)))
+
+
+def _unique(rel: str, taken: set[str]) -> str:
+    candidate, n = rel, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{rel}~{n}"
+    return candidate, problems
 
 
 def _walk(folder: Path, problems: list[Problem]) -> list[Path]:

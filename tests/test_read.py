@@ -68,3 +68,11 @@ def test_turtle_is_valid_for_rapper(tmp_path):
     import pyoxigraph
     count = len(list(pyoxigraph.parse(path=str(tmp_path / "graph.ttl"))))
     assert f"returned {count} triples" in run.stderr
+
+
+def test_same_relative_path_in_two_inputs_stays_distinct(tmp_path):
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.md").write_text("---\n---\n")
+    sources, _ = discover([tmp_path / "one", tmp_path / "two", tmp_path / "one"])
+    assert sorted(s.rel for s in sources) == ["a.md", "two/a.md"]
