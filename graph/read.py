@@ -77,7 +77,7 @@ def discover(inputs) -> tuple[list[Source], list[Problem]]:
                 rel = _unique(f"{root.resolve().name}/{rel}", taken)
             taken.add(rel)
             sources[real] = Source(path, rel)
-    return sorted(sources.values(), key=lambda s: (s.rel, str(s.path)))
+    return sorted(sources.values(), key=lambda s: (s.rel, str(s.path))), problems
 
 
 def _unique(rel: str, taken: set[str]) -> str:
@@ -85,7 +85,7 @@ def _unique(rel: str, taken: set[str]) -> str:
     while candidate in taken:
         n += 1
         candidate = f"{rel}~{n}"
-    return candidate, problems
+    return candidate
 
 
 def _walk(folder: Path, problems: list[Problem]) -> list[Path]:
