@@ -41,7 +41,7 @@ SCHEMA_VERSION = 1
 @dataclass
 class Row:
     size: int
-    task: str                    # floor | export | load | baseline
+    task: str                    # floor | startup | export | load | baseline
     label: str                   # what the table shows
     format: str | None = None
     status: str = "ok"           # ok | n/a | failed
@@ -159,6 +159,10 @@ class Bench:
             return None  # the floor makes no triples
 
         self.measure(row, [sys.executable, str(HERE / "floor.py"), str(corpus)], work, parsed)
+
+    def startup(self, row: Row, corpus: Path, work: Path) -> None:
+        """The fixed cost in every kg row: interpreter start and imports."""
+        self.measure(row, [*self.kg, "--version"], work)
 
     def export(self, row: Row, corpus: Path, work: Path) -> None:
         target = Path(tempfile.mkdtemp(prefix="export-", dir=work))
@@ -299,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     load_ok = has_command(bench.kg, "load")
     bench.out.mkdir(parents=True, exist_ok=True)
     started = datetime.now(timezone.utc)
+    load_before = os.getloadavg()
     stamp = started.strftime("%Y%m%d-%H%M%S")
     work = Path(tempfile.mkdtemp(prefix=f"work-{stamp}-", dir=bench.out))
     rows: list[Row] = []
@@ -311,7 +316,8 @@ def main(argv: list[str] | None = None) -> int:
             generate.generate(corpus, size, args.seed)
             generated[size] = time.perf_counter() - t0
             bench.log(f"[{size:,}] generated {size:,} articles in {generated[size]:.2f} s")
-            size_rows = [Row(size, "floor", "parse floor (libyaml, all cores)")]
+            size_rows = [Row(size, "floor", "parse floor (libyaml, all cores)"),
+                         Row(size, "startup", "kg startup (kg --version)")]
             size_rows += [Row(size, "export", f"kg export {f}", format=f, note="quads" if f == "nq" else "")
                           for f in chosen]
             size_rows.append(Row(size, "load", "kg load (embedded)", note="quads in the store after the load"))
@@ -337,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         "schema": SCHEMA_VERSION,
         "started": started.isoformat(timespec="seconds"),
         "git": git_info(),
-        "machine": machine_info(),
+        "machine": {**machine_info(), "load_average_start": load_before},
         "kg": {"command": bench.kg, "formats": known,
                "version": subprocess.run([*bench.kg, "--version"], capture_output=True, text=True).stdout.strip()},
         "options": {"sizes": args.sizes, "formats": chosen, "repeat": args.repeat, "large": args.large,
