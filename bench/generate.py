@@ -244,7 +244,7 @@ def _title(rng: random.Random, when: datetime) -> str:
     if k == 6:
         return f"Why {company}’s {_bare(rng.choice(PRODUCTS))} matters for {sector.lower()}"
     if k == 7:
-        return f"Report on \"{market} Market Size, Share, Growth, Trends, and Forecast, {year} - {year + 7}\""
+        return f"Report on \"{market} Market Size, Share, Growth, Trends, and Forecast, {year} – {year + 7}\""
     return f"{company} {rng.choice(VERBS)} {rng.choice(PRODUCTS)} to {goal}"
 
 
