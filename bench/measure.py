@@ -55,6 +55,12 @@ def run(cmd: list[str], timeout: float | None = None, env: dict | None = None, c
             timer.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:  # Ctrl-C: the child has its own session and would not get the signal
+            kill()
+            os.wait4(proc.pid, 0)
+            proc.returncode = -signal.SIGKILL
+            sampler.stop()
+            raise
         finally:
             if timer:
                 timer.cancel()

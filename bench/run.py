@@ -335,8 +335,11 @@ def main(argv: list[str] | None = None) -> int:
             rows += size_rows
             if not args.keep:
                 shutil.rmtree(corpus, ignore_errors=True)
-    finally:
+    finally:  # also on Ctrl-C: no scratch files or unkept corpora left behind
         shutil.rmtree(work, ignore_errors=True)
+        if not args.keep:
+            for size in args.sizes:
+                shutil.rmtree(bench.out / f"corpus-{size}-seed{args.seed}", ignore_errors=True)
     summarize(rows)
     print(table(rows))
     result = {
