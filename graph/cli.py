@@ -57,7 +57,8 @@ def export(inputs, format_, output, base, max_file_size, explain_merges, jobs):
         raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
     report = Report(stream=sys.stderr)
     try:
-        result = export_corpus(inputs or ("seeds",), format_, output, base, report, max_file_size, jobs)
+        result = export_corpus(inputs or ("seeds",), format_, output, base, report, max_file_size, jobs,
+                               explain=explain_merges)
     except OSError as err:
         click.echo(f"kg: error: cannot write the export: {printable(str(err))}", err=True)
         sys.exit(EXIT_FAILED)
@@ -71,7 +72,7 @@ def export(inputs, format_, output, base, max_file_size, explain_merges, jobs):
         f"in {result.seconds:.2f} s -> {', '.join(map(str, result.written))}",
         err=True,
     )
-    if not corpus.articles:
+    if not corpus.exported:
         click.echo("kg: error: no article could be exported", err=True)
         sys.exit(EXIT_FAILED)
 
@@ -102,7 +103,7 @@ def stats(inputs, base, as_json, explain_merges):
     import json
 
     report = Report(stream=sys.stderr)
-    corpus = read_corpus(inputs or ("seeds",), base, report)
+    corpus = read_corpus(inputs or ("seeds",), base, report, explain=explain_merges)
     _report_unmapped(corpus)
     counts = corpus.counts()
     if as_json:
@@ -116,5 +117,5 @@ def stats(inputs, base, as_json, explain_merges):
     if explain_merges:
         for line in corpus.explain_merges():
             click.echo(printable(line))
-    if not corpus.articles:
+    if not corpus.exported:
         sys.exit(EXIT_FAILED)

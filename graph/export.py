@@ -1,11 +1,14 @@
 """Write a corpus's graph to files, each replaced atomically.
 
-Every file is written to a temporary file in the output folder and renamed into
-place only when complete: an interrupted or failed run leaves the previous
-export intact.
+Streaming formats (ttl, nt, nq, trig) are written piece by piece as files are
+mapped; whole-graph formats get every quad at the end. Every file is written to
+a temporary file in the output folder and renamed into place only when
+complete: an interrupted or failed run leaves the previous export intact.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import tempfile
 import time
@@ -39,22 +42,41 @@ def export(
     report: Report | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     jobs: int | None = None,
+    explain: bool = False,
 ) -> ExportResult:
     """Read the inputs and write one file per format into ``output``."""
     started = time.perf_counter()
-    chosen = [formats.get(name) for name in formats_]
-    corpus = read_corpus(inputs, base, report, max_file_size, jobs)
-    quads = list(corpus.quads())
-    result = ExportResult(corpus, triples=len({q.triple for q in quads}))
+    chosen = list(dict.fromkeys(formats.get(name) for name in formats_))
+    corpus = read_corpus(inputs, base, report, max_file_size, jobs, explain)
     out_dir = Path(output)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for fmt in dict.fromkeys(chosen):
-        target = out_dir / fmt.filename
-        with atomic_writer(target) as out:
-            fmt.write(quads, out)
-        result.written.append(target)
+    targets = {fmt.name: out_dir / fmt.filename for fmt in chosen}
+    with contextlib.ExitStack() as stack:
+        outs = {fmt.name: stack.enter_context(atomic_writer(targets[fmt.name])) for fmt in chosen}
+        triples = write_corpus(corpus, chosen, outs)
+    result = ExportResult(corpus, list(targets.values()), triples)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def write_corpus(corpus: Corpus, chosen: list[formats.Format], outs: dict[str, BinaryIO]) -> int:
+    """Write the corpus in every chosen format; return the number of triples."""
+    streaming = tuple(fmt.name for fmt in chosen if fmt.streams)
+    whole = [fmt for fmt in chosen if not fmt.streams]
+    for name in streaming:
+        outs[name].write(formats.get(name).header)
+    encode = functools.partial(formats.encode_many, streaming, bool(whole))
+    kept = []
+    triples = 0
+    for _graph, (count, pieces, quads) in corpus.files(encode):
+        triples += count
+        for name, data in pieces.items():
+            outs[name].write(data)
+        if quads is not None:
+            kept.extend(quads)
+    for fmt in whole:
+        fmt.write(kept, outs[fmt.name])
+    return triples
 
 
 class atomic_writer:
@@ -66,7 +88,7 @@ class atomic_writer:
 
     def __enter__(self) -> BinaryIO:
         fd, self._tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".part", dir=self.target.parent)
-        self._file = os.fdopen(fd, "wb")
+        self._file = os.fdopen(fd, "wb", buffering=1 << 20)
         return self._file
 
     def __exit__(self, exc_type, exc, tb) -> None:
