@@ -1,16 +1,19 @@
-"""Read a corpus in two passes: files -> records -> identities, then files -> quads.
+"""Read a corpus in two passes: files -> records -> identities, then records -> quads.
 
 This is the one pipeline every command uses (export, validate, load, stats).
-The first pass (read_corpus) parses every file and keeps only what identity
-resolution needs; the second (Corpus.files) parses each file again and maps it
-with the corpus-wide decisions. Memory so holds the identity tables, never the
-whole graph, and both passes run in worker processes when the corpus is large.
+The first pass (read_corpus) parses every file once, keeps in memory only what
+identity resolution needs, and spools each full record to a temporary file; the
+second (Corpus.files) maps each spooled record with the corpus-wide decisions.
+Memory so holds the identity tables, never the whole graph, and both passes run
+in worker processes when the corpus is large.
 """
 from __future__ import annotations
 
 import functools
 import multiprocessing
 import os
+import pickle
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -57,6 +60,13 @@ class Corpus:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     jobs: int = 1
     report: Report = field(default_factory=Report)
+    # the records of the first pass, pickled: file index -> (offset, length) in the spool
+    spooled: dict[int, tuple[int, int]] = field(default_factory=dict)
+    spool: object = field(default_factory=lambda: tempfile.TemporaryFile(prefix="kg-records-"))
+
+    def record(self, index: int) -> Article:
+        offset, length = self.spooled[index]
+        return pickle.loads(os.pread(self.spool.fileno(), length, offset))
 
     @property
     def exported(self) -> int:
@@ -72,11 +82,7 @@ class Corpus:
         """
         encode = encode or _identity
         work = functools.partial(_map_one, self, encode)
-        indices = sorted(self.digests)
-        for index, problems, payload in _run(work, indices, self.jobs):
-            self.report.extend(problems)
-            if problems:
-                continue
+        for index, payload in _run(work, sorted(self.spooled), self.jobs):
             yield NamedNode(source_graph_iri(self.base, self.sources[index].rel)), payload
         yield NamedNode(corpus_graph_iri(self.base)), encode(map_shared(self.resolution, self.base))
 
@@ -127,12 +133,16 @@ def read_corpus(
                     jobs=default_jobs() if jobs is None else jobs, report=report)
     resolver = Resolver(explain)
     work = functools.partial(_digest_one, sources, max_file_size)
-    for index, (parsed, digest, filled) in _run(work, range(len(sources)), corpus.jobs):
+    spool = corpus.spool
+    for index, (parsed, digest, filled, blob) in _run(work, range(len(sources)), corpus.jobs):
         report.extend(parsed.problems)
         corpus.unmapped.update(parsed.unmapped)
         if parsed.article is not None:
             resolver.add(index, sources[index].rel, parsed.article, filled)
             corpus.digests[index] = digest
+            corpus.spooled[index] = (spool.tell(), len(blob))
+            spool.write(blob)
+    spool.flush()  # before the second pass forks its workers
     corpus.resolution = resolver.finish()
     report.extend(corpus.resolution.problems)
     return corpus
@@ -141,26 +151,23 @@ def read_corpus(
 # --- the work of one file, in a worker process or not ------------------------------------
 
 def _digest_one(sources: list[Source], max_file_size: int, index: int):
-    """First pass: the record without its long texts (they are read again in the second)."""
+    """First pass: the record pickled whole for the second pass, and without its long
+    texts for identity resolution (which is all the main process keeps)."""
     parsed, digest = parse_source(sources[index], max_file_size)
     art = parsed.article
     if art is None:
-        return index, (parsed, digest, None)
+        return index, (parsed, digest, None, b"")
+    blob = pickle.dumps(art, protocol=pickle.HIGHEST_PROTOCOL)
     filled = [rel.filled() for rel in art.related]
     slim = replace(art, headline=None, abstract=None, body=None,
                    related=[replace(rel, headline=None, abstract=None) for rel in art.related])
-    return index, (Parsed(slim, parsed.problems, parsed.unmapped), digest, filled)
+    return index, (Parsed(slim, parsed.problems, parsed.unmapped), digest, filled, blob)
 
 
 def _map_one(corpus: Corpus, encode, index: int):
     """Second pass: one file's quads, encoded."""
-    source = corpus.sources[index]
-    parsed, digest = parse_source(source, corpus.max_file_size)
-    if digest != corpus.digests[index] or parsed.article is None:
-        return index, [Problem(str(source.path), None, ERROR,
-                               "the file changed while kg was reading it; file skipped, run again")], None
-    quads = map_file(index, parsed.article, corpus.resolution, corpus.base)
-    return index, [], encode(quads)
+    quads = map_file(index, corpus.record(index), corpus.resolution, corpus.base)
+    return index, encode(quads)
 
 
 def _identity(quads):
