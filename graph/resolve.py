@@ -9,7 +9,8 @@ Rules (README "Identity" documents them for users):
   the most filled fields wins, then the earliest (source path, position).
 - Providers: one per domain (lower-case, without www.). Name: the most frequent
   among the provider's own full articles, else among all mentions; ties go to
-  the alphabetically first. Other names become alternate names.
+  the alphabetically first; a provider never named is named by its domain
+  (the shapes require a name). Other names become alternate names.
 - Topics: one per label compared case- and space-insensitively; the most
   frequent spelling is the preferred label, ties to the alphabetically first.
 - Images: one per URL; conflicting sizes: the most frequent, then the first met.
@@ -155,7 +156,7 @@ def _resolve_providers(articles: list[Article], res: Resolution) -> None:
                     logos[key].append(logo.url)
     for key in sorted(domains):
         counts = own_names[key] or all_names[key]
-        name = _most_frequent(counts)
+        name = _most_frequent(counts) or key
         others = sorted(n for n in all_names[key] if n != name)
         res.providers[key] = ProviderInfo(name, others, key, sorted(logos[key]))
         spellings = set(domains[key]) | set(all_names[key])
