@@ -12,13 +12,16 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from . import formats
 from .corpus import Corpus, read_corpus
 from .problems import Report
 from .read import DEFAULT_MAX_FILE_SIZE
 from .terms import DEFAULT_BASE
+
+if TYPE_CHECKING:
+    from .validate import ValidationResult
 
 TMP_PREFIX = ".kg-tmp-"
 
@@ -29,6 +32,7 @@ class ExportResult:
     written: list[Path] = field(default_factory=list)
     triples: int = 0
     seconds: float = 0.0
+    validation: ValidationResult | None = None  # with validate=True
 
 
 def export(
@@ -38,13 +42,25 @@ def export(
     base: str = DEFAULT_BASE,
     report: Report | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    validate: bool = False,
 ) -> ExportResult:
-    """Read the inputs and write one file per format into ``output``."""
+    """Read the inputs and write one file per format into ``output``.
+
+    With ``validate``, the graph is first checked against the SHACL shapes; when
+    it does not conform nothing is written (``result.validation`` says why).
+    """
     started = time.perf_counter()
     chosen = [formats.get(name) for name in formats_]
     corpus = read_corpus(inputs, base, report, max_file_size)
     quads = list(corpus.quads())
     result = ExportResult(corpus, triples=len({q.triple for q in quads}))
+    if validate:
+        from .validate import validate_quads  # pySHACL loads slowly: only when asked
+
+        result.validation = validate_quads(quads)
+        if not result.validation.conforms:
+            result.seconds = time.perf_counter() - started
+            return result
     out_dir = Path(output)
     out_dir.mkdir(parents=True, exist_ok=True)
     for fmt in dict.fromkeys(chosen):
