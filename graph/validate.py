@@ -136,12 +136,36 @@ def validate_store(store: Store) -> ValidationResult:
     term_log.setLevel(logging.CRITICAL)
     try:
         conforms, results, _ = pyshacl.validate(
-            store, shacl_graph=shapes(), inference="none", advanced=False, meta_shacl=False)
+            _data_graph(store, triples), shacl_graph=shapes(), inference="none", advanced=False, meta_shacl=False)
     finally:
         term_log.setLevel(level)
     violations = sorted(_violations(results))
     return ValidationResult(bool(conforms) and not violations, violations, triples,
                             time.perf_counter() - started)
+
+
+try:
+    from pyshacl.graph_abstraction import OxigraphDataGraph
+except ImportError:  # a pySHACL without its Oxigraph layer: give it the Store itself
+    OxigraphDataGraph = None
+
+if OxigraphDataGraph is not None:
+    class _SizedDataGraph(OxigraphDataGraph):
+        """pySHACL 0.40.1 tests the truth of the data graph for every result it
+        reports, which on a Store counts all its triples: 1,355 violations in the
+        graph of 1,000 articles took 105 s instead of 1 s. The Store does not change
+        during validation, so its size is counted once. (Fixed upstream in 0.40.2.)"""
+
+        def __init__(self, store: Store, size: int):
+            super().__init__(store)
+            self._size = size
+
+        def __bool__(self) -> bool:
+            return self._size > 0
+
+
+def _data_graph(store: Store, size: int):
+    return store if OxigraphDataGraph is None else _SizedDataGraph(store, size)
 
 
 def _violations(results: rdflib.Graph) -> Iterator[Violation]:
