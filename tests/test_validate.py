@@ -134,6 +134,14 @@ def test_provider_without_a_name_is_named_by_its_domain(write_corpus):
     assert result.conforms, list(format_violations(result))
 
 
+def test_json_ld_export_is_read(tmp_path):
+    import rdflib
+    path = tmp_path / "graph.jsonld"
+    rdflib.Graph().parse(data=VALID, format="turtle").serialize(path, format="json-ld")
+    result = validate([path])
+    assert result.conforms and result.triples == len(rdflib.Graph().parse(data=VALID, format="turtle"))
+
+
 def test_input_errors(tmp_path, write_corpus):
     bad = tmp_path / "bad.ttl"
     bad.write_text("<a> <b> .", encoding="utf-8")
@@ -166,6 +174,7 @@ def test_cli_conforms_exit_0(tmp_path):
 def test_cli_violations_exit_1_grouped_by_shape(tmp_path):
     broken = VALID.replace('schema:headline "One" ;', "").replace(
         "schema:width 980", 'schema:width "980px"').replace(
+        "schema:height 551", 'schema:height "551px"^^xsd:integer').replace(
         "<https://b.example/2> a schema:NewsArticle ; schema:url <https://b.example/2> .",
         "<https://b.example/2> a schema:NewsArticle ; schema:url <https://b.example/2> ; schema:abstract \"x\" .")
     path = tmp_path / "graph.ttl"
@@ -177,7 +186,8 @@ def test_cli_violations_exit_1_grouped_by_shape(tmp_path):
     assert '  <https://a.example/i.jpg> schema:width "980px": Value is not Literal with datatype xsd:integer' in lines
     assert any(line.startswith("  <https://b.example/2> schema:headline -: no headline") for line in lines)
     assert "Traceback" not in run.stderr and "Failed to convert" not in run.stderr
-    assert "violations of 2 shapes" in run.stderr
+    assert '  <https://a.example/i.jpg> schema:height "551px"^^xsd:integer: Value is not Literal with datatype xsd:integer' in lines
+    assert "violations of 3 shapes" in run.stderr
     limited = kg("validate", "--limit", "1", str(path))
     assert "  ... and 1 more" in limited.stdout.splitlines()
 
@@ -211,6 +221,10 @@ def test_cli_mixed_or_empty_inputs_exit_2(tmp_path):
 # --- kg export --validate ---------------------------------------------------------------
 
 UNTITLED = "---\nwebUrl: https://news.example/untitled\nquality: 3\n---\n"
+
+
+def test_export_help_mentions_validate():
+    assert "--validate" in kg("export", "--help").stdout
 
 
 def test_export_validate_writes_a_conforming_graph(tmp_path):
