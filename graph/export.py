@@ -15,13 +15,16 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from . import formats
 from .corpus import Corpus, read_corpus
 from .problems import Report
 from .read import DEFAULT_MAX_FILE_SIZE
 from .terms import DEFAULT_BASE
+
+if TYPE_CHECKING:
+    from .validate import ValidationResult
 
 TMP_PREFIX = ".kg-tmp-"
 
@@ -32,6 +35,7 @@ class ExportResult:
     written: list[Path] = field(default_factory=list)
     triples: int = 0
     seconds: float = 0.0
+    validation: ValidationResult | None = None  # with validate=True
 
 
 def export(
@@ -43,18 +47,30 @@ def export(
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     jobs: int | None = None,
     explain: bool = False,
+    validate: bool = False,
 ) -> ExportResult:
-    """Read the inputs and write one file per format into ``output``."""
+    """Read the inputs and write one file per format into ``output``.
+
+    With ``validate``, the graph is first checked against the SHACL shapes; when
+    it does not conform nothing is written (``result.validation`` says why).
+    """
     started = time.perf_counter()
     chosen = list(dict.fromkeys(formats.get(name) for name in formats_))
     corpus = read_corpus(inputs, base, report, max_file_size, jobs, explain)
+    validation = None
+    if validate:
+        from .validate import validate_quads  # pySHACL loads slowly: only when asked
+
+        validation = validate_quads(list(corpus.quads()))
+        if not validation.conforms:
+            return ExportResult(corpus, validation=validation, seconds=time.perf_counter() - started)
     out_dir = Path(output)
     out_dir.mkdir(parents=True, exist_ok=True)
     targets = {fmt.name: out_dir / fmt.filename for fmt in chosen}
     with contextlib.ExitStack() as stack:
         outs = {fmt.name: stack.enter_context(atomic_writer(targets[fmt.name])) for fmt in chosen}
         triples = write_corpus(corpus, chosen, outs)
-    result = ExportResult(corpus, list(targets.values()), triples)
+    result = ExportResult(corpus, list(targets.values()), triples, validation=validation)
     result.seconds = time.perf_counter() - started
     return result
 

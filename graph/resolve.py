@@ -245,7 +245,7 @@ class Resolver:
     def _providers(self, res: Resolution) -> None:
         for key in sorted(self.spellings):
             counts = self.own_names[key] or self.all_names[key]
-            name = _most_frequent(counts)
+            name = _most_frequent(counts) or key  # shapes want one name: the domain stands in
             others = sorted(n for n in self.all_names[key] if n != name)
             res.providers[key] = ProviderInfo(name, others, key, sorted(self.logos[key]))
             spellings = self.spellings[key] | set(self.all_names[key])
