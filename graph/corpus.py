@@ -25,6 +25,7 @@ class Corpus:
     resolution: Resolution
     base: str = DEFAULT_BASE
     unmapped: Counter = field(default_factory=Counter)  # field name -> number of files
+    skipped: list[Source] = field(default_factory=list)  # files that gave no article
 
     def quads(self) -> Iterator[Quad]:
         return map_corpus(self.articles, self.resolution, self.base)
@@ -33,6 +34,7 @@ class Corpus:
         res = self.resolution
         return {
             "files": len(self.sources),
+            "skipped": len(self.skipped),
             "articles": len(res.full) + len(res.stub),
             "with_file": len(res.full),
             "providers": len(res.providers),
@@ -60,6 +62,7 @@ def read_corpus(
     sources, problems = discover(inputs)
     report.extend(problems)
     articles: list[Article] = []
+    skipped: list[Source] = []
     unmapped: Counter = Counter()
     for source in sources:
         parsed = parse_source(source, max_file_size)
@@ -67,6 +70,8 @@ def read_corpus(
         unmapped.update(parsed.unmapped)
         if parsed.article is not None:
             articles.append(parsed.article)
+        else:
+            skipped.append(source)
     resolution = resolve(articles)
     report.extend(resolution.problems)
-    return Corpus(sources, articles, resolution, base, unmapped)
+    return Corpus(sources, articles, resolution, base, unmapped, skipped)

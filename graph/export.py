@@ -1,11 +1,15 @@
-"""Write a corpus's graph to files, each replaced atomically.
+"""Write a corpus's graph to files, replaced all together and atomically.
 
-Every file is written to a temporary file in the output folder and renamed into
-place only when complete: an interrupted or failed run leaves the previous
-export intact.
+Every file is first written to a temporary file in the output folder
+(``.kg-tmp-PID-*.part``: hidden, never named like an export) and synced; only
+when all of them are complete are they renamed into place. A failed,
+interrupted or killed run leaves the previous export files as they were. A
+killed run cannot remove its temporary files: the next run into the same folder
+removes those whose process is gone.
 """
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 import time
@@ -21,6 +25,11 @@ from .read import DEFAULT_MAX_FILE_SIZE
 from .terms import DEFAULT_BASE
 
 TMP_PREFIX = ".kg-tmp-"
+TMP_SUFFIX = ".part"
+
+
+class OutputError(Exception):
+    """The export could not be written (folder, permissions, full disk); no file was replaced."""
 
 
 @dataclass
@@ -29,6 +38,13 @@ class ExportResult:
     written: list[Path] = field(default_factory=list)
     triples: int = 0
     seconds: float = 0.0
+    report: Report | None = None
+    stopped: str | None = None  # why nothing was written, when nothing was
+
+    @property
+    def problems(self) -> int:
+        """Problems of the run: errors, warnings, and one per unknown field name."""
+        return len(self.report.problems if self.report else []) + len(self.corpus.unmapped)
 
 
 def export(
@@ -38,33 +54,134 @@ def export(
     base: str = DEFAULT_BASE,
     report: Report | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    strict: bool = False,
 ) -> ExportResult:
-    """Read the inputs and write one file per format into ``output``."""
+    """Read the inputs and write one file per format into ``output``.
+
+    Nothing is written (``result.stopped`` says why, the previous files stay) when
+    no article could be read, or when ``strict`` and the run found any problem.
+    Raises OutputError when the files cannot be written.
+    """
     started = time.perf_counter()
     chosen = [formats.get(name) for name in formats_]
+    report = report if report is not None else Report()
     corpus = read_corpus(inputs, base, report, max_file_size)
+    result = ExportResult(corpus, report=report)
     quads = list(corpus.quads())
-    result = ExportResult(corpus, triples=len({q.triple for q in quads}))
+    result.triples = len({q.triple for q in quads})
+    if not corpus.articles:
+        result.stopped = "no article could be exported; nothing written"
+    elif strict and result.problems:
+        result.stopped = f"--strict: {result.problems} problem{'s' * (result.problems != 1)} found; nothing written"
+    if result.stopped:
+        result.seconds = time.perf_counter() - started
+        return result
     out_dir = Path(output)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for fmt in dict.fromkeys(chosen):
-        target = out_dir / fmt.filename
-        with atomic_writer(target) as out:
-            fmt.write(quads, out)
-        result.written.append(target)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"cannot create the output folder {out_dir}: {_reason(err)}") from None
+    remove_stale_temp_files(out_dir)
+    pending: list[atomic_writer] = []
+    writer = None
+    try:
+        for fmt in dict.fromkeys(chosen):
+            target = out_dir / fmt.filename
+            writer = atomic_writer(target, defer=True)
+            pending.append(writer)
+            with writer as out:
+                fmt.write(quads, out)
+        for writer in pending:  # all complete: put them in place together
+            writer.commit()
+            result.written.append(writer.target)
+        _sync_folder(out_dir)
+    except OSError as err:
+        kept = ("the previous export files are unchanged" if not result.written else
+                f"only {', '.join(p.name for p in result.written)} could be replaced")
+        raise OutputError(f"cannot write {writer.target if writer else out_dir}: {_reason(err)}; {kept}") from None
+    finally:
+        for writer in pending:
+            writer.discard()
     result.seconds = time.perf_counter() - started
     return result
 
 
-class atomic_writer:
-    """Context manager: a binary file that replaces ``target`` only on success."""
+def _reason(err: OSError) -> str:
+    if err.errno == errno.ENOSPC:
+        return "the disk is full"
+    if err.errno == errno.EROFS:
+        return "the file system is read-only"
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if err.errno in (errno.ENOTDIR, errno.EEXIST):
+        return f"a file is in the way ({err.filename})" if err.filename else "a file is in the way"
+    return err.strerror or str(err)
 
-    def __init__(self, target: Path):
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames durable (a crash right after the run keeps the new files)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the files themselves are synced
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temp_files(folder: Path) -> list[Path]:
+    """Remove temporary files left by runs that were killed (their process is gone)."""
+    removed = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for name in names:
+        if not (name.startswith(TMP_PREFIX) and name.endswith(TMP_SUFFIX)):
+            continue
+        pid = name[len(TMP_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and _alive(int(pid)):
+            continue  # another kg run is writing into this folder right now
+        try:
+            os.unlink(folder / name)
+            removed.append(folder / name)
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
+
+
+class atomic_writer:
+    """Context manager: a binary file that replaces ``target`` only on success.
+
+    With ``defer=True`` the complete file waits (synced) until ``commit()``, so
+    that several files can be put in place together; ``discard()`` removes a
+    temporary file that was not committed.
+    """
+
+    def __init__(self, target: Path, defer: bool = False):
         self.target = Path(target)
+        self.defer = defer
         self._file: BinaryIO | None = None
+        self._tmp: str | None = None
 
     def __enter__(self) -> BinaryIO:
-        fd, self._tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".part", dir=self.target.parent)
+        fd, self._tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", suffix=TMP_SUFFIX,
+                                         dir=self.target.parent)
         self._file = os.fdopen(fd, "wb")
         return self._file
 
@@ -74,8 +191,22 @@ class atomic_writer:
                 self._file.flush()
                 os.fsync(self._file.fileno())
             self._file.close()
-            if exc_type is None:
-                os.replace(self._tmp, self.target)
+            if exc_type is None and not self.defer:
+                self.commit()
         finally:
-            if os.path.exists(self._tmp):
+            if exc_type is not None or not self.defer:
+                self.discard()
+
+    def commit(self) -> None:
+        os.replace(self._tmp, self.target)
+        self._tmp = None
+
+    def discard(self) -> None:
+        if self._file is not None and not self._file.closed:
+            self._file.close()
+        if self._tmp is not None:
+            try:
                 os.unlink(self._tmp)
+            except FileNotFoundError:
+                pass
+            self._tmp = None
