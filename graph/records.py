@@ -173,7 +173,7 @@ class _Fields:
             return None
         value = value.strip()
         cleaned = _clean(value)
-        if cleaned != value:
+        if _replaced(value, cleaned):
             self.warn(at(key), f"{where}{key} holds invalid Unicode (unpaired surrogates); replaced with U+FFFD")
         return cleaned or None
 
@@ -278,10 +278,11 @@ class _Fields:
         for item in self.items(data, "topics", at, where):
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 label = " ".join(str(item).split())
-                if _clean(label) != label:
-                    self.warn(at("topics"), f"{where}topic {_show(label)} holds invalid Unicode "
+                cleaned = _clean(label)
+                if _replaced(label, cleaned):
+                    self.warn(at("topics"), f"{where}topic {_show(cleaned)} holds invalid Unicode "
                                             f"(unpaired surrogates); replaced with U+FFFD")
-                    label = _clean(label)
+                label = cleaned
                 if label and label not in labels:
                     labels.append(label)
             else:
@@ -358,10 +359,18 @@ def _clean(text: str) -> str:
     return _SURROGATES.sub("\ufffd", text.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
 
 
+def _replaced(before: str, after: str) -> bool:
+    return after.count("\ufffd") > before.count("\ufffd")
+
+
 def _show(value) -> str:
-    """A value quoted for a message, cut short (aliases can make values huge)."""
+    """A value as the author wrote it, quoted for a message, cut short (aliases can make values huge)."""
     if isinstance(value, str):
         text = f"'{value[:80]}'"
+    elif isinstance(value, datetime):
+        text = value.isoformat(sep=" ")
+    elif isinstance(value, date):
+        text = value.isoformat()
     elif isinstance(value, (list, dict, set, tuple)):
         text = reprlib.repr(value)
     else:
