@@ -26,6 +26,7 @@ from .terms import DEFAULT_BASE
 
 TMP_PREFIX = ".kg-tmp-"
 TMP_SUFFIX = ".part"
+STALE_AFTER = 3600  # seconds without a write: no live run leaves its file that long
 
 
 class OutputError(Exception):
@@ -133,21 +134,24 @@ def _sync_folder(folder: Path) -> None:
 
 
 def remove_stale_temp_files(folder: Path) -> list[Path]:
-    """Remove temporary files left by runs that were killed (their process is gone)."""
+    """Remove temporary files left by runs that were killed: their process is gone, or
+    (a reused process id, another machine) the file has not been written for an hour."""
     removed = []
     try:
-        names = os.listdir(folder)
+        names = sorted(os.listdir(folder))
     except OSError:
         return removed
     for name in names:
         if not (name.startswith(TMP_PREFIX) and name.endswith(TMP_SUFFIX)):
             continue
+        path = folder / name
         pid = name[len(TMP_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and _alive(int(pid)):
-            continue  # another kg run is writing into this folder right now
         try:
-            os.unlink(folder / name)
-            removed.append(folder / name)
+            idle = time.time() - path.stat().st_mtime
+            if pid.isdigit() and _alive(int(pid)) and idle < STALE_AFTER:
+                continue  # another kg run is writing into this folder right now
+            path.unlink()
+            removed.append(path)
         except OSError:
             pass
     return removed

@@ -98,7 +98,8 @@ def _walk(folder: Path, problems: list[Problem]) -> list[Path]:
     seen_dirs = set()
 
     def on_error(err: OSError) -> None:
-        problems.append(Problem(err.filename or str(folder), None, ERROR, f"cannot read folder: {err.strerror}"))
+        problems.append(Problem(err.filename or str(folder), None, ERROR,
+                                f"folder cannot be read ({err.strerror}); its files are skipped"))
 
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=True, onerror=on_error):
         real = os.path.realpath(dirpath)

@@ -144,9 +144,9 @@ class _Fields:
         art.provider = self.provider(data, at, where, art.url)
         art.topics = self.topics(data, at, where)
         art.images = self.images(data.get("images"), at("images"), where + "images")
-        kind = data.get("type")
-        if kind not in (None, "article"):
-            self.warn(at("type"), f"{where}type {_show(kind)} is not 'article'; mapped as a news article")
+        declared = data.get("type")
+        if declared not in (None, "article"):
+            self.warn(at("type"), f"{where}type {_show(declared)} is not 'article'; mapped as a news article")
         if not stub:
             for i, item in enumerate(self.items(data, "related", at, where)):
                 if isinstance(item, str):

@@ -171,9 +171,11 @@ def test_unreadable_file():
         secret = folder / "x.md"
         secret.write_text(article("webUrl: https://a.example/x"))
         secret.chmod(0o000)
+        (folder / "closed").mkdir(mode=0o000)
         with as_nobody():
             corpus, problems = read(folder)
-        assert problems == ["x.md: error: cannot be read: permission denied; file skipped"]
+        assert problems == ["closed: error: folder cannot be read (Permission denied); its files are skipped",
+                            "x.md: error: cannot be read: permission denied; file skipped"]
         assert exported(corpus) == {GOOD_IRI}
     finally:
         shutil.rmtree(folder)

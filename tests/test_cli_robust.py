@@ -298,3 +298,6 @@ def test_stale_temp_files_of_dead_runs_are_removed(tmp_path):
         path.write_text("x")
     assert remove_stale_temp_files(tmp_path) == [stale]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name])
+    hour_ago = time.time() - 3601  # a live process id that has not written for an hour: reused, stale
+    os.utime(live, (hour_ago, hour_ago))
+    assert remove_stale_temp_files(tmp_path) == [live]
