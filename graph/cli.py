@@ -59,10 +59,7 @@ def export(inputs, format_, output, base, max_file_size, strict):
     report = Report(stream=sys.stderr)
     try:
         result = export_corpus(inputs or ("seeds",), format_, output, base, report, max_file_size, strict=strict)
-    except OutputError as err:
-        click.echo(f"kg: error: {printable(str(err))}", err=True)
-        sys.exit(EXIT_FAILED)
-    except OSError as err:  # anything else the disk refused
+    except (OutputError, OSError) as err:  # the disk refused: no traceback, previous files kept
         click.echo(f"kg: error: {printable(str(err))}", err=True)
         sys.exit(EXIT_FAILED)
     except KeyboardInterrupt:
