@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from . import formats
 from .corpus import Corpus, read_corpus
 from .problems import Report
+from .progress import Progress
 from .read import DEFAULT_MAX_FILE_SIZE
 from .terms import DEFAULT_BASE
 
@@ -68,6 +69,7 @@ def export(
     explain: bool = False,
     validate: bool = False,
     strict: bool = False,
+    progress: Progress | None = None,
 ) -> ExportResult:
     """Read the inputs and write one file per format into ``output``.
 
@@ -81,7 +83,7 @@ def export(
     started = time.perf_counter()
     chosen = list(dict.fromkeys(formats.get(name) for name in formats_))
     report = report if report is not None else Report()
-    corpus = read_corpus(inputs, base, report, max_file_size, jobs, explain)
+    corpus = read_corpus(inputs, base, report, max_file_size, jobs, explain, progress)
     result = ExportResult(corpus, report=report)
     if not corpus.exported:
         result.stopped = "no article could be exported; nothing written"
