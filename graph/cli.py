@@ -2,22 +2,24 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from . import __version__, formats
 from .corpus import read_corpus
-from .export import export as export_corpus
+from .export import OutputError, atomic_writer, export as export_corpus
 from .loader import LoadError
 from .loader import load as load_corpus
 from .query import FORMATS, QueryError, bundled, format_results, run_query
 from .remote import DEFAULT_RETRIES, DEFAULT_TIMEOUT, GraphStoreClient, RemoteStore
 from .store import DEFAULT_STORE, EmbeddedStore
 from .problems import Report, printable
+from .progress import Progress
 from .read import DEFAULT_MAX_FILE_SIZE
 from .terms import DEFAULT_BASE
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,7 +52,12 @@ def _format_choice(ctx, param, values):
               help="Print which inputs were merged into which node, and why.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for parsing (default: all cores; 1 for none).")
-def export(inputs, format_, output, base, max_file_size, explain_merges, jobs):
+@click.option("--validate", "validate_", is_flag=True,
+              help="Check the graph against the SHACL shapes first; write nothing if it does not conform.")
+@click.option("--strict", is_flag=True,
+              help="Fail (exit 1, write nothing) on any problem: errors, warnings, unknown fields.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems: no progress, no summary.")
+def export(inputs, format_, output, base, max_file_size, explain_merges, jobs, validate_, strict, quiet):
     """Export the articles in INPUTS (files or folders, default: seeds/) as a knowledge graph.
 
     Folders are searched recursively for .md, .markdown and .txt files that
@@ -60,25 +67,41 @@ def export(inputs, format_, output, base, max_file_size, explain_merges, jobs):
     """
     if not base.endswith(("/", "#")):
         raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
-    report = Report(stream=sys.stderr)
+    report, progress = _reporting(quiet)
     try:
-        result = export_corpus(inputs or ("seeds",), format_, output, base, report, max_file_size, jobs)
-    except OSError as err:
-        click.echo(f"kg: error: cannot write the export: {printable(str(err))}", err=True)
+        result = export_corpus(inputs or ("seeds",), format_, output, base, report, max_file_size, jobs,
+                               explain=explain_merges, validate=validate_, strict=strict, progress=progress)
+    except (OutputError, OSError) as err:  # the disk refused: no traceback, previous files kept
+        click.echo(f"kg: error: {printable(str(err))}", err=True)
         sys.exit(EXIT_FAILED)
+    except KeyboardInterrupt:
+        click.echo("kg: interrupted; export files are replaced only when complete, "
+                   "so none was left half-written", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     corpus = result.corpus
     _report_unmapped(corpus)
     if explain_merges:
         for line in corpus.explain_merges():
             click.echo(printable(line))
-    click.echo(
-        f"kg: {_describe(corpus.counts())}, {result.triples} triples "
-        f"in {result.seconds:.2f} s -> {', '.join(map(str, result.written))}",
-        err=True,
-    )
-    if not corpus.articles:
-        click.echo("kg: error: no article could be exported", err=True)
+    if result.validation is not None:
+        _print_validation(result.validation)
+    warnings = report.warnings + len(corpus.unmapped)
+    if not quiet:
+        click.echo(
+            f"kg: {_describe(corpus.counts())}, {result.triples} triples; "
+            f"{report.errors} errors, {warnings} warnings; {result.seconds:.2f} s -> "
+            f"{', '.join(map(str, result.written)) or 'nothing written'}",
+            err=True,
+        )
+    if result.stopped:
+        click.echo(f"kg: error: {result.stopped}", err=True)
         sys.exit(EXIT_FAILED)
+
+
+def _reporting(quiet: bool) -> tuple[Report, Progress]:
+    """Problems go to stderr as found; a progress line too when stderr is a terminal."""
+    progress = Progress(sys.stderr, enabled=False if quiet else None)
+    return Report(stream=sys.stderr, before_print=progress.clear), progress
 
 
 def _report_unmapped(corpus) -> None:
@@ -88,7 +111,7 @@ def _report_unmapped(corpus) -> None:
 
 def _describe(c: dict) -> str:
     merges = ", ".join(f"{n} {kind}" for kind, n in c["merges"].items()) or "none"
-    return (f"{c['files']} files read, {c['articles']} articles ({c['with_file']} with a file, "
+    return (f"{c['files']} files read ({c['skipped']} skipped), {c['articles']} articles ({c['with_file']} with a file, "
             f"{c['without_file']} only linked), {c['providers']} providers, {c['topics']} topics, "
             f"{c['images']} images, merges: {merges}")
 
@@ -107,7 +130,7 @@ def stats(inputs, base, as_json, explain_merges):
     import json
 
     report = Report(stream=sys.stderr)
-    corpus = read_corpus(inputs or ("seeds",), base, report)
+    corpus = read_corpus(inputs or ("seeds",), base, report, explain=explain_merges)
     _report_unmapped(corpus)
     counts = corpus.counts()
     if as_json:
@@ -121,7 +144,85 @@ def stats(inputs, base, as_json, explain_merges):
     if explain_merges:
         for line in corpus.explain_merges():
             click.echo(printable(line))
-    if not corpus.articles:
+    if not corpus.exported:
+        sys.exit(EXIT_FAILED)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=str))
+@click.option("--base", default=DEFAULT_BASE, show_default=True,
+              help="Base IRI for minted IRIs, when INPUTS are article files.")
+@click.option("--max-file-size", default=DEFAULT_MAX_FILE_SIZE, show_default=True, type=click.IntRange(min=1),
+              help="Article files larger than this many bytes are skipped.")
+@click.option("--limit", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Show at most this many violations per shape (0: all).")
+def validate(inputs, base, max_file_size, limit):
+    """Check a graph against kg's SHACL shapes (vocab/shapes.ttl).
+
+    INPUTS are either article files and folders (default: seeds/), mapped as
+    kg export maps them, or export files (.ttl, .nt, .nq, .trig, .jsonld);
+    the union of their graphs is checked. Violations are printed on stdout,
+    grouped and counted by shape: focus node, path, value and message.
+    Exit status: 0 conforms, 1 violations, 2 usage error or unreadable input.
+    """
+    from .validate import ValidationInputError, validate as validate_graph
+
+    if not base.endswith(("/", "#")):
+        raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
+    report = Report(stream=sys.stderr)
+    try:
+        result = validate_graph(inputs or ("seeds",), base, report, max_file_size)
+    except ValidationInputError as err:
+        click.echo(f"kg: error: {printable(str(err))}", err=True)
+        sys.exit(EXIT_USAGE)
+    _print_validation(result, limit)
+    sys.exit(EXIT_OK if result.conforms else EXIT_FAILED)
+
+
+def _print_validation(result, limit: int = 0) -> None:
+    from .validate import format_violations
+
+    for line in format_violations(result, limit):
+        click.echo(line)
+    if result.conforms:
+        click.echo(f"kg: {result.triples:,} triples conform to the shapes ({result.seconds:.2f} s)", err=True)
+    else:
+        shapes = len(result.by_shape())
+        click.echo(f"kg: {len(result.violations):,} violation{'s' * (len(result.violations) != 1)} of "
+                   f"{shapes} shape{'s' * (shapes != 1)} in {result.triples:,} triples "
+                   f"({result.seconds:.2f} s)", err=True)
+
+
+@main.command("vocab-doc")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the reference to this file (e.g. vocab/README.md) instead of stdout.")
+@click.option("--check", is_flag=True,
+              help="Do not write: exit 1 if the --output file differs from the generated reference.")
+def vocab_doc(output, check):
+    """Generate the vocabulary reference (vocab/README.md) from the ontology and the shapes."""
+    from .vocabdoc import render
+
+    text = render()
+    if check:
+        if not output:
+            raise click.UsageError("--check needs --output FILE")
+        try:
+            current = open(output, encoding="utf-8").read()
+        except OSError as err:
+            click.echo(f"kg: error: cannot read {output}: {printable(err.strerror or str(err))}", err=True)
+            sys.exit(EXIT_FAILED)
+        if current != text:
+            click.echo(f"kg: {output} is out of date; run: kg vocab-doc -o {output}", err=True)
+            sys.exit(EXIT_FAILED)
+        return
+    if not output:
+        click.echo(text, nl=False)
+        return
+    try:
+        with atomic_writer(Path(output)) as out:
+            out.write(text.encode("utf-8"))
+    except OSError as err:
+        click.echo(f"kg: error: cannot write {output}: {printable(err.strerror or str(err))}", err=True)
         sys.exit(EXIT_FAILED)
 
 
@@ -168,8 +269,9 @@ def _client(endpoint, query_endpoint, user, password, timeout, retries):
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for parsing (default: all cores; 1 for none).")
 @click.option("-v", "--verbose", is_flag=True, help="List every source added, updated and removed.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems: no progress, no report of changes.")
 def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, retries, base,
-         max_file_size, jobs, verbose):
+         max_file_size, jobs, verbose, quiet):
     """Load the graph of INPUTS (default: seeds/) into a triple store and keep it in step.
 
     Each source file's triples go into a named graph of their own (BASE/source/PATH),
@@ -188,19 +290,25 @@ def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, r
         target = RemoteStore(_client(endpoint, query_endpoint, user, password, timeout, retries))
     else:
         target = EmbeddedStore(store_dir or DEFAULT_STORE)
-    report = Report(stream=sys.stderr)
+    report, progress = _reporting(quiet)
     try:
-        result = load_corpus(inputs or ("seeds",), target, base, report, max_file_size, jobs)
+        result = load_corpus(inputs or ("seeds",), target, base, report, max_file_size, jobs, progress)
     except LoadError as err:
         click.echo(f"kg: error: {printable(str(err))}", err=True)
         if err.result is not None:
             _report_load(err.result, verbose=True, err=True)
         sys.exit(EXIT_FAILED)
+    except KeyboardInterrupt:
+        click.echo("kg: interrupted; " + ("the store was left as it was" if isinstance(target, EmbeddedStore) else
+                                          "graphs not confirmed as written are rewritten by the next kg load"),
+                   err=True)
+        sys.exit(EXIT_INTERRUPTED)
     finally:
         if isinstance(target, EmbeddedStore):
             target.close()
     _report_unmapped(result.corpus)
-    _report_load(result, verbose)
+    if not quiet:
+        _report_load(result, verbose)
 
 
 _LISTED = 20  # changed sources listed without --verbose

@@ -16,9 +16,10 @@ from urllib.parse import unquote
 from .corpus import Corpus, read_corpus
 from .identify import corpus_graph_iri, source_graph_iri
 from .problems import Report
+from .progress import Progress
 from .read import DEFAULT_MAX_FILE_SIZE
 from .store import DEFAULT_STORE, EmbeddedStore
-from .sync import Plan, Recorded, TargetError, plan, split_graphs, triples_in
+from .sync import GraphContent, Plan, Recorded, TargetError, encode_graph, plan, triples_in
 from .terms import DEFAULT_BASE
 
 
@@ -63,6 +64,7 @@ def load(
     report: Report | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     jobs: int | None = None,
+    progress: Progress | None = None,
 ) -> LoadResult:
     """Sync the graph of ``inputs`` into ``target``: a store folder, or a target object
     (graph.store.EmbeddedStore, graph.remote.RemoteStore). Raises LoadError when it
@@ -71,10 +73,10 @@ def load(
     owned = not hasattr(target, "apply")
     store = EmbeddedStore(target) if owned else target
     try:
-        corpus = read_corpus(inputs, base, report, max_file_size, jobs)
-        if not corpus.articles:
+        corpus = read_corpus(inputs, base, report, max_file_size, jobs, progress=progress)
+        if not corpus.exported:
             raise LoadError("no article could be read; the store was not changed")
-        graphs = split_graphs(corpus.quads())
+        graphs = graphs_of(corpus)
         try:
             before: dict[str, Recorded] = store.read_record(base)
         except TargetError as err:
@@ -90,3 +92,13 @@ def load(
     if applied.error:
         raise LoadError(applied.error, result)
     return result
+
+
+def graphs_of(corpus: Corpus) -> dict[str, GraphContent]:
+    """Every named graph of the corpus, serialised and hashed where it is mapped
+    (in the corpus's worker processes for large corpora)."""
+    graphs = {}
+    for name, (data, triples, digest) in corpus.files(encode_graph):
+        if triples:
+            graphs[name.value] = GraphContent(name.value, data, triples, digest)
+    return dict(sorted(graphs.items()))

@@ -5,22 +5,20 @@ urllib3 rather than urllib: it keeps the connection open between requests
 against a local Oxigraph server) and brings retries with exponential backoff on
 connection errors and on 5xx answers (PUT and DELETE are idempotent, and a
 query does not change the store, so each may be sent again).
+
+urllib3 is imported only when a server is used: it imports logging, whose fork
+handlers would swallow a Ctrl-C arriving while kg forks its worker processes.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
-
-import urllib3
-from urllib3.exceptions import HTTPError as _Urllib3Error
-from urllib3.util import Retry
 
 from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, parse_query_results, serialize
 
 from .identify import sync_graph_iri
 from .problems import printable
-from .sync import Applied, TargetError, GraphContent, Plan, Recorded, parse_record, record_query, record_quads, recorded_after
+from .sync import Applied, GraphContent, TargetError, Plan, Recorded, parse_record, record_query, record_quads, recorded_after
 
 RETRY_STATUS = (500, 502, 503, 504)
 DEFAULT_TIMEOUT = 60.0
@@ -52,6 +50,9 @@ class GraphStoreClient:
     def __init__(self, store_url: str, query_url: str | None = None, user: str | None = None,
                  password: str | None = None, timeout: float = DEFAULT_TIMEOUT,
                  retries: int = DEFAULT_RETRIES, backoff: float = DEFAULT_BACKOFF):
+        import urllib3
+        from urllib3.util import Retry
+
         self.store_url = _check_url(store_url)
         self.query_url = _check_url(query_url) if query_url else self.store_url
         headers = {"User-Agent": "kg (https://w3id.org/kg-news)"}
@@ -68,13 +69,6 @@ class GraphStoreClient:
             retries=retry,
             timeout=urllib3.Timeout(connect=min(timeout, 10.0), read=timeout),
         )
-
-    @classmethod
-    def from_env(cls, store_url: str, query_url: str | None = None, user: str | None = None,
-                 password: str | None = None, **options) -> "GraphStoreClient":
-        """Credentials default to the environment variables KG_USER and KG_PASSWORD."""
-        return cls(store_url, query_url, user if user is not None else os.environ.get("KG_USER"),
-                   password if password is not None else os.environ.get("KG_PASSWORD"), **options)
 
     # --- Graph Store Protocol ----------------------------------------------
 
@@ -115,6 +109,8 @@ class GraphStoreClient:
     # --- plumbing -------------------------------------------------------------
 
     def _send(self, method: str, url: str, body: bytes | None = None, headers: dict | None = None) -> Answer:
+        from urllib3.exceptions import HTTPError as _Urllib3Error
+
         try:
             r = self._http.request(method, url, body=body, headers={**self._headers, **(headers or {})},
                                    preload_content=True)

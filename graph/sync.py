@@ -18,6 +18,10 @@ from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, RdfFormat, seri
 from .identify import sync_graph_iri
 from .terms import K, RDF_TYPE, XSD_INTEGER
 
+# Every graph kg load wrote is listed in the sync graph as a named graph of the
+# SPARQL service description vocabulary; kg:contentHash and kg:tripleCount say more.
+SD_NAMED_GRAPH = NamedNode("http://www.w3.org/ns/sparql-service-description#NamedGraph")
+
 
 class TargetError(Exception):
     """A store that cannot be read or written (raised by the load targets)."""
@@ -71,16 +75,19 @@ def split_graphs(quads: Iterable[Quad]) -> dict[str, GraphContent]:
     """Group quads by named graph; serialise, sort and hash each graph."""
     by_graph: dict[str, list] = {}
     for quad in quads:
-        by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
-    return {iri: content(iri, triples) for iri, triples in sorted(by_graph.items())}
+        by_graph.setdefault(quad.graph_name.value, []).append(quad)
+    return {iri: GraphContent(iri, *encode_graph(qs)) for iri, qs in sorted(by_graph.items())}
 
 
-def content(iri: str, triples) -> GraphContent:
+def encode_graph(quads: Iterable[Quad]) -> tuple[bytes, int, str]:
+    """One graph's quads as (N-Triples, triple count, hash). A module-level function:
+    the corpus runs it in its worker processes, next to the mapping."""
     # pyoxigraph writes one triple per line; sorting the lines makes the bytes
     # (and so the hash) independent of the order the mapper emitted them in.
-    lines = sorted(set(serialize(triples, format=RdfFormat.N_TRIPLES).splitlines()) - {b""})
+    out = serialize([q.triple for q in quads], format=RdfFormat.N_TRIPLES)
+    lines = sorted(set(out.splitlines()) - {b""})
     data = b"".join(line + b"\n" for line in lines)
-    return GraphContent(iri, data, len(lines), hashlib.sha256(data).hexdigest())
+    return data, len(lines), hashlib.sha256(data).hexdigest()
 
 
 def plan(graphs: dict[str, GraphContent], recorded: dict[str, Recorded]) -> Plan:
@@ -104,7 +111,7 @@ def record_quads(base: str, graphs: dict[str, Recorded]) -> list[Quad]:
     quads = []
     for iri, rec in sorted(graphs.items()):
         node = NamedNode(iri)
-        quads.append(Quad(node, RDF_TYPE, K["LoadedGraph"], g))
+        quads.append(Quad(node, RDF_TYPE, SD_NAMED_GRAPH, g))
         if rec.hash is not None:
             quads.append(Quad(node, K["contentHash"], Literal(rec.hash), g))
             quads.append(Quad(node, K["tripleCount"], Literal(str(rec.triples), datatype=XSD_INTEGER), g))
@@ -115,7 +122,7 @@ def record_query(base: str) -> str:
     """A SELECT that reads the record (works with and without a union default graph)."""
     return (
         f"SELECT ?g ?hash ?n WHERE {{ GRAPH <{sync_graph_iri(base)}> {{ "
-        f"?g a <{K['LoadedGraph'].value}> . "
+        f"?g a <{SD_NAMED_GRAPH.value}> . "
         f"OPTIONAL {{ ?g <{K['contentHash'].value}> ?hash ; <{K['tripleCount'].value}> ?n }} }} }}"
     )
 

@@ -36,7 +36,7 @@ def test_crlf_and_bom():
     ("title: x\n", "no front matter"),
     ("---\ntitle: x\n", "never closed"),
     ("---\n- a\n- b\n---\n", "not a mapping"),
-    ("---\n!!python/object/apply:os.system ['true']\n---\n", "YAML error"),
+    ("---\n!!python/object/apply:os.system ['true']\n---\n", "YAML tag '!!python/object/apply:os.system' is not allowed"),
 ])
 def test_file_level_problems(text, message):
     with pytest.raises(ReadError, match=message):
@@ -68,3 +68,11 @@ def test_turtle_is_valid_for_rapper(tmp_path):
     import pyoxigraph
     count = len(list(pyoxigraph.parse(path=str(tmp_path / "graph.ttl"))))
     assert f"returned {count} triples" in run.stderr
+
+
+def test_same_relative_path_in_two_inputs_stays_distinct(tmp_path):
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.md").write_text("---\n---\n")
+    sources, _ = discover([tmp_path / "one", tmp_path / "two", tmp_path / "one"])
+    assert sorted(s.rel for s in sources) == ["a.md", "two/a.md"]

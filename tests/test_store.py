@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import shutil
-import sys
 
 import pyoxigraph
 import pytest
@@ -100,8 +99,9 @@ def test_recorded_hash_is_the_sha256_of_the_sorted_ntriples(ai_news, tmp_path):
     expected = {g: (hashlib.sha256("".join(sorted(ls)).encode()).hexdigest(), len(ls)) for g, ls in lines.items()}
     graph.load([ai_news], tmp_path / "store")
     rows = graph.run_query(
-        "PREFIX kg: <https://w3id.org/kg-news/vocab#> SELECT ?g ?h ?n "
-        f"{{ GRAPH <{sync_graph_iri(DEFAULT_BASE)}> {{ ?g a kg:LoadedGraph ; kg:contentHash ?h ; kg:tripleCount ?n }} }}",
+        "PREFIX kg: <https://w3id.org/kg-news/vocab#> "
+        "PREFIX sd: <http://www.w3.org/ns/sparql-service-description#> SELECT ?g ?h ?n "
+        f"{{ GRAPH <{sync_graph_iri(DEFAULT_BASE)}> {{ ?g a sd:NamedGraph ; kg:contentHash ?h ; kg:tripleCount ?n }} }}",
         tmp_path / "store")
     assert {r["g"].value: (r["h"].value, int(r["n"].value)) for r in rows} == expected
 
@@ -263,5 +263,16 @@ def test_python_api_takes_a_store_object(write_corpus, tmp_path):
     assert [(r["topic"].value, int(r["articles"].value)) for r in rows] == [("AI", 1)]
 
 
-if __name__ == "__main__":
-    sys.exit(pytest.main([__file__]))
+def test_whole_store_conforms_to_the_shapes(write_corpus, tmp_path):
+    from graph.validate import validate_quads
+
+    corpus = write_corpus({"a.md": article(1), "b.md": article(2)})
+    graph.load([corpus], tmp_path / "store")
+    st = pyoxigraph.Store(str(tmp_path / "store"))
+    try:
+        quads = list(st)
+    finally:
+        del st
+    assert any(q.graph_name.value == sync_graph_iri(DEFAULT_BASE) for q in quads)
+    result = validate_quads(quads)  # data and kg's own record, as one union graph
+    assert result.conforms, result.violations
