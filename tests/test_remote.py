@@ -102,6 +102,14 @@ def test_hostile_parameter_on_the_server(ai_server, hostile):
     assert len(server.graphs()) == 97  # 95 files, the corpus graph, the sync graph: nothing dropped
 
 
+def test_a_topic_with_quotes_and_backslashes_is_found_on_the_server(server, write_corpus):
+    label = 'Say "hi" \\ {or} #not'
+    corpus = write_corpus({"a.md": article(1, topic=f"'{label}'"), "b.md": article(2)})
+    assert load_cli(server.store, server.query, corpus).returncode == 0
+    rows = graph.run_query("providers-for-topic", GraphStoreClient(server.query), {"topic": label})
+    assert [(r["topic"].value, int(r["articles"].value)) for r in rows] == [(label, 1)]
+
+
 def test_server_syntax_error_is_reported(ai_server):
     server, _ = ai_server
     run = kg("query", "SELECT ?s WHERE {\n  ?s ?p }", "--endpoint", server.query)
