@@ -299,9 +299,10 @@ def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, r
             _report_load(err.result, verbose=True, err=True)
         sys.exit(EXIT_FAILED)
     except KeyboardInterrupt:
-        click.echo("kg: interrupted; " + ("the store was left as it was" if isinstance(target, EmbeddedStore) else
-                                          "graphs not confirmed as written are rewritten by the next kg load"),
-                   err=True)
+        click.echo("kg: interrupted; " + (
+            "the store is as it was, or wholly loaded if the load was just ending: never half-written"
+            if isinstance(target, EmbeddedStore) else
+            "graphs not confirmed as written are rewritten by the next kg load"), err=True)
         sys.exit(EXIT_INTERRUPTED)
     finally:
         if isinstance(target, EmbeddedStore):

@@ -184,6 +184,21 @@ def test_failed_first_load_leaves_no_store(write_corpus, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == [tmp_path / "corpus"]  # no temporary folder left
 
 
+def test_ctrl_c_during_the_first_load_leaves_no_trace(write_corpus, tmp_path, monkeypatch):
+    corpus = write_corpus({f"{i}.md": article(i) for i in range(3)})
+    real = store_module.nquads_chunks
+
+    def interrupted(*args):
+        chunks = real(*args)
+        yield next(chunks)
+        raise KeyboardInterrupt  # as Ctrl-C arrives while the bulk loader reads
+
+    monkeypatch.setattr(store_module, "nquads_chunks", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        graph.load([corpus], tmp_path / "store")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]
+
+
 def test_no_article_leaves_the_store_alone(write_corpus, tmp_path):
     corpus = write_corpus({"a.md": article(1)})
     graph.load([corpus], tmp_path / "store")
