@@ -7,6 +7,7 @@ import click
 
 from . import __version__, formats
 from .corpus import read_corpus
+from .export import STDOUT
 from .export import export as export_corpus
 from .problems import Report, printable
 from .read import DEFAULT_MAX_FILE_SIZE
@@ -25,7 +26,7 @@ def main() -> None:
 
 def _format_choice(ctx, param, values):
     try:
-        return [formats.get(v).name for v in values]
+        return [fmt.name for fmt in formats.select(values)]
     except KeyError as err:
         raise click.BadParameter(err.args[0]) from None
 
@@ -34,9 +35,11 @@ def _format_choice(ctx, param, values):
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
 @click.option("-f", "--format", "format_", multiple=True, default=("ttl",), show_default=True,
               callback=_format_choice, metavar="FORMAT",
-              help=f"Output format: {', '.join(formats.known())}.")
+              help=f"Output format, repeatable: {', '.join(formats.known())}, or all.")
 @click.option("-o", "--output", default="exports", show_default=True, type=click.Path(file_okay=False),
-              help="Folder the export files are written to (graph.ttl, ...).")
+              help="Folder the export files are written to (graph.ttl, ...); '-' writes the one "
+                   "format chosen to standard output.")
+@click.option("--compact-json", is_flag=True, help="Write JSON-LD on one line instead of indented.")
 @click.option("--base", default=DEFAULT_BASE, show_default=True,
               help="Base IRI under which provider, topic and source-graph IRIs are minted.")
 @click.option("--max-file-size", default=DEFAULT_MAX_FILE_SIZE, show_default=True, type=click.IntRange(min=1),
@@ -45,7 +48,7 @@ def _format_choice(ctx, param, values):
               help="Print which inputs were merged into which node, and why.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for parsing (default: all cores; 1 for none).")
-def export(inputs, format_, output, base, max_file_size, explain_merges, jobs):
+def export(inputs, format_, output, base, max_file_size, compact_json, explain_merges, jobs):
     """Export the articles in INPUTS (files or folders, default: seeds/) as a knowledge graph.
 
     Folders are searched recursively for .md, .markdown and .txt files that
@@ -55,17 +58,25 @@ def export(inputs, format_, output, base, max_file_size, explain_merges, jobs):
     """
     if not base.endswith(("/", "#")):
         raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
+    to_stdout = output == STDOUT
+    if to_stdout and len(format_) != 1:
+        raise click.UsageError(f"--output {STDOUT} writes one format to standard output; "
+                               f"{len(format_)} were chosen ({', '.join(format_)})")
     report = Report(stream=sys.stderr)
     try:
-        result = export_corpus(inputs or ("seeds",), format_, output, base, report, max_file_size, jobs)
+        result = export_corpus(inputs or ("seeds",), format_, output, base, report, max_file_size, jobs,
+                               options={"compact_json": compact_json})
     except OSError as err:
         click.echo(f"kg: error: cannot write the export: {printable(str(err))}", err=True)
+        sys.exit(EXIT_FAILED)
+    except formats.FormatError as err:
+        click.echo(f"kg: error: {printable(str(err))}", err=True)
         sys.exit(EXIT_FAILED)
     corpus = result.corpus
     _report_unmapped(corpus)
     if explain_merges:
         for line in corpus.explain_merges():
-            click.echo(printable(line))
+            click.echo(printable(line), err=to_stdout)  # stdout holds the graph
     click.echo(
         f"kg: {_describe(corpus.counts())}, {result.triples} triples "
         f"in {result.seconds:.2f} s -> {', '.join(map(str, result.written))}",

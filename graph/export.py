@@ -7,12 +7,13 @@ export intact.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from . import formats
 from .corpus import Corpus, read_corpus
@@ -21,12 +22,13 @@ from .read import DEFAULT_MAX_FILE_SIZE
 from .terms import DEFAULT_BASE
 
 TMP_PREFIX = ".kg-tmp-"
+STDOUT = "-"  # the output that means standard output
 
 
 @dataclass
 class ExportResult:
     corpus: Corpus
-    written: list[Path] = field(default_factory=list)
+    written: list[Path | str] = field(default_factory=list)  # "<stdout>" for standard output
     triples: int = 0
     seconds: float = 0.0
 
@@ -39,20 +41,36 @@ def export(
     report: Report | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     jobs: int | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> ExportResult:
-    """Read the inputs and write one file per format into ``output``."""
+    """Read the inputs and write one file per format into ``output``.
+
+    ``formats_``: names or aliases, ``all`` for every format. ``output`` ``-``
+    writes the one format chosen to standard output. ``options`` go to the
+    writers (``compact_json=True``: JSON-LD on one line).
+    """
     started = time.perf_counter()
-    chosen = [formats.get(name) for name in formats_]
+    chosen = formats.select(formats_)
+    to_stdout = str(output) == STDOUT
+    if to_stdout and len(chosen) != 1:
+        raise ValueError(f"output '{STDOUT}' (standard output) takes one format, not {len(chosen)}")
+    options = dict(options or {})
     corpus = read_corpus(inputs, base, report, max_file_size, jobs)
     quads = list(corpus.quads())
     result = ExportResult(corpus, triples=len({q.triple for q in quads}))
-    out_dir = Path(output)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for fmt in dict.fromkeys(chosen):
-        target = out_dir / fmt.filename
-        with atomic_writer(target) as out:
-            fmt.write(quads, out)
-        result.written.append(target)
+    if to_stdout:
+        stream = sys.stdout.buffer
+        chosen[0].write(quads, stream, **options)
+        stream.flush()
+        result.written.append("<stdout>")
+    else:
+        out_dir = Path(output)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for fmt in chosen:
+            target = out_dir / fmt.filename
+            with atomic_writer(target) as out:
+                fmt.write(quads, out, **options)
+            result.written.append(target)
     result.seconds = time.perf_counter() - started
     return result
 

@@ -1,7 +1,8 @@
 """Export formats, registered by name and alias (the way rdflib registers serializers).
 
-A format is a writer ``write(quads, out)`` that takes the corpus's quads (in
-source order) and writes bytes to a binary file object.
+A format is a writer ``write(quads, out, **options)`` that takes the corpus's
+quads (in source order) and writes bytes to a binary file object. Options a
+writer does not know are ignored (``compact_json`` is JSON-LD's).
 """
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from typing import BinaryIO
 
 from pyoxigraph import Quad
 
-Writer = Callable[[Iterable[Quad], BinaryIO], None]
+Writer = Callable[..., None]  # (quads: Iterable[Quad], out: BinaryIO, **options) -> None
+ALL = "all"  # the name that selects every format
+
+
+class FormatError(ValueError):
+    """The graph cannot be written faithfully in this format."""
 
 
 @dataclass(frozen=True)
@@ -34,11 +40,11 @@ def register(fmt: Format) -> None:
 
 
 def get(name: str) -> Format:
-    """The format registered under a name or alias; KeyError lists the known ones."""
+    """The format registered under a name or alias; KeyError lists the known ones (and ``all``)."""
     try:
         return _BY_ALIAS[name.lower()]
     except KeyError:
-        raise KeyError(f"unknown format '{name}'; known formats: {', '.join(known())}") from None
+        raise KeyError(f"unknown format '{name}'; known formats: {', '.join(known())}, {ALL}") from None
 
 
 def known() -> list[str]:
@@ -50,4 +56,15 @@ def names() -> list[str]:
     return list(_REGISTRY)
 
 
+def select(names_or_aliases: Iterable[str]) -> list[Format]:
+    """The formats named (``all`` for every one), each once, in the order given."""
+    chosen: list[Format] = []
+    for name in names_or_aliases:
+        for fmt in _REGISTRY.values() if name.lower() == ALL else [get(name)]:
+            if fmt not in chosen:
+                chosen.append(fmt)
+    return chosen
+
+
 from . import rdf  # noqa: E402,F401  (registers the RDF formats)
+from . import jsonld  # noqa: E402,F401

@@ -31,19 +31,19 @@ def sorted_quads(quads: Iterable[Quad]) -> list[Quad]:
     return sorted(unique, key=lambda q: (str(q.graph_name), *_triple_key(q.triple)))
 
 
-def write_turtle(quads: Iterable[Quad], out: BinaryIO) -> None:
+def write_turtle(quads: Iterable[Quad], out: BinaryIO, **_options) -> None:
     serialize(sorted_triples(quads), out, RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
-def write_ntriples(quads: Iterable[Quad], out: BinaryIO) -> None:
+def write_ntriples(quads: Iterable[Quad], out: BinaryIO, **_options) -> None:
     serialize(sorted_triples(quads), out, RdfFormat.N_TRIPLES)
 
 
-def write_nquads(quads: Iterable[Quad], out: BinaryIO) -> None:
+def write_nquads(quads: Iterable[Quad], out: BinaryIO, **_options) -> None:
     serialize(sorted_quads(quads), out, RdfFormat.N_QUADS)
 
 
-def write_trig(quads: Iterable[Quad], out: BinaryIO) -> None:
+def write_trig(quads: Iterable[Quad], out: BinaryIO, **_options) -> None:
     serialize(sorted_quads(quads), out, RdfFormat.TRIG, prefixes=PREFIXES)
 
 
