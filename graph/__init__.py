@@ -5,6 +5,7 @@ Python API (the CLI is a thin layer over these):
     import graph
     result = graph.export(["seeds"], ["ttl"], "exports")
     g = graph.to_rdflib(["seeds"])        # an rdflib.Graph of the same triples
+    nx_graph = graph.to_networkx(["seeds"])  # a networkx.MultiDiGraph (README: the rules)
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ __version__ = "0.1.0"
 
 from .corpus import Corpus, read_corpus  # noqa: E402
 from .export import ExportResult, export  # noqa: E402
+from .network import to_networkx  # noqa: E402
 from .terms import DEFAULT_BASE, PREFIXES  # noqa: E402
 
 
@@ -30,4 +32,4 @@ def to_rdflib(paths, base: str = DEFAULT_BASE):
     return g
 
 
-__all__ = ["Corpus", "ExportResult", "export", "read_corpus", "to_rdflib", "__version__"]
+__all__ = ["Corpus", "ExportResult", "export", "read_corpus", "to_networkx", "to_rdflib", "__version__"]

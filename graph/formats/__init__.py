@@ -68,3 +68,4 @@ def select(names_or_aliases: Iterable[str]) -> list[Format]:
 
 from . import rdf  # noqa: E402,F401  (registers the RDF formats)
 from . import jsonld  # noqa: E402,F401
+from . import graphml  # noqa: E402,F401
