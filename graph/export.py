@@ -50,7 +50,7 @@ def export(
     writers (``compact_json=True``: JSON-LD on one line).
     """
     started = time.perf_counter()
-    chosen = formats.select(formats_)
+    chosen = formats.select([formats_] if isinstance(formats_, str) else formats_)
     to_stdout = str(output) == STDOUT
     if to_stdout and len(chosen) != 1:
         raise ValueError(f"output '{STDOUT}' (standard output) takes one format, not {len(chosen)}")

@@ -21,14 +21,16 @@ Rules (README.md, "NetworkX and GraphML"):
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
 import networkx as nx
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
+from .corpus import read_corpus
 from .nodes import group_by_subject, node_id
-from .terms import PREFIXES, RDF_TYPE, SCHEMA, SKOS, XSD
+from .terms import DEFAULT_BASE, PREFIXES, RDF_TYPE, SCHEMA, SKOS, XSD
 
 MULTI_VALUE_SEPARATOR = " | "
 RESERVED = ("type", "label")
@@ -41,6 +43,9 @@ _INTEGERS = {XSD + t for t in (
 _FLOATS = {XSD + t for t in ("decimal", "double", "float")}
 _BOOLEAN = XSD + "boolean"
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+# XSD lexical forms (Python's int() and float() also take '1_000', 'inf', non-ASCII digits).
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+_FLOAT_TEXT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN")
 
 
 def local_name(iri: str) -> str:
@@ -77,13 +82,10 @@ def python_value(literal: Literal):
     """A literal as int, float, bool or str (its text when it is not a valid number or boolean)."""
     text = literal.value
     datatype = literal.datatype.value
-    try:
-        if datatype in _INTEGERS:
-            return int(text)
-        if datatype in _FLOATS:
-            return float(text)
-    except ValueError:
-        return text
+    if datatype in _INTEGERS and _INTEGER_TEXT.fullmatch(text.strip()):
+        return int(text)
+    if datatype in _FLOATS and _FLOAT_TEXT.fullmatch(text.strip()):
+        return float(text.strip().replace("INF", "inf"))
     if datatype == _BOOLEAN:
         return _BOOLEANS.get(text.strip(), text)
     return text
@@ -160,10 +162,6 @@ def quads_to_networkx(quads: Iterable[Quad]) -> nx.MultiDiGraph:
     return g
 
 
-def to_networkx(paths, base: str | None = None) -> nx.MultiDiGraph:
-    """A ``networkx.MultiDiGraph`` of the corpus in ``paths`` (files or folders)."""
-    from .corpus import read_corpus
-    from .terms import DEFAULT_BASE
-
-    corpus = read_corpus(paths, base or DEFAULT_BASE)
-    return quads_to_networkx(corpus.quads())
+def to_networkx(paths, base: str = DEFAULT_BASE) -> nx.MultiDiGraph:
+    """A ``networkx.MultiDiGraph`` of the corpus in ``paths`` (files or folders), by the rules above."""
+    return quads_to_networkx(read_corpus(paths, base).quads())

@@ -17,12 +17,13 @@ Nodes = dict[Subject, dict[NamedNode, set]]
 def group_by_subject(quads: Iterable[Quad]) -> Nodes:
     nodes: Nodes = {}
     for q in quads:
-        props = nodes.get(q.subject)
+        subject, predicate = q.subject, q.predicate  # each access builds a new Python object
+        props = nodes.get(subject)
         if props is None:
-            props = nodes[q.subject] = {}
-        objects = props.get(q.predicate)
+            props = nodes[subject] = {}
+        objects = props.get(predicate)
         if objects is None:
-            props[q.predicate] = {q.object}
+            props[predicate] = {q.object}
         else:
             objects.add(q.object)
     return nodes

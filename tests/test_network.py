@@ -216,3 +216,16 @@ def test_escape_is_reversible_and_touches_only_what_it_must():
             if "\x01" not in text and not re.search(r"\\u[0-9a-fA-F]{4}", text):
                 assert escaped == text
     assert escape("\ufffe") == "\\uFFFE" and escape("a\\b") == "a\\b"
+
+
+@pytest.mark.parametrize("text, datatype, value", [
+    ("54", "integer", 54), ("-1", "integer", -1), ("007", "nonNegativeInteger", 7),
+    ("1_000", "integer", "1_000"), ("٣", "integer", "٣"), ("x", "integer", "x"),
+    ("2.5", "decimal", 2.5), ("1e3", "double", 1000.0), ("-INF", "double", float("-inf")),
+    ("inf", "double", "inf"), ("true", "boolean", True), ("0", "boolean", False), ("yes", "boolean", "yes"),
+    ("2020-07-02T11:00:00Z", "dateTime", "2020-07-02T11:00:00Z"), ("2020-07-02", "date", "2020-07-02"),
+])
+def test_literals_become_python_values_by_their_xsd_lexical_form(text, datatype, value):
+    g = build((n(EX + "a"), n(EX + "p"), lit(text, datatype)))
+    got = g.nodes[EX + "a"]["p"]
+    assert got == value and type(got) is type(value)

@@ -108,7 +108,8 @@ class Compactor:
         for predicate, objects in props.items():
             if predicate == RDF_TYPE:
                 types = [self.vocab(o.value) for o in objects if isinstance(o, NamedNode)]
-                obj["@type"] = types[0] if len(types) == 1 else sorted(types)
+                if types:
+                    obj["@type"] = types[0] if len(types) == 1 else sorted(types)
                 objects = [o for o in objects if not isinstance(o, NamedNode)]
                 if not objects:
                     continue
