@@ -159,6 +159,10 @@ def test_graphml_is_what_gephi_reads(tmp_path, seeds):
     names = [(k.get("for"), k.get("attr.name")) for k in keys]
     assert len(names) == len(set(names))
     assert {k.get("attr.type") for k in keys} <= {"long", "double", "boolean", "string"}
+    # Gephi maps these key ids (and names) to node and edge properties, whatever the attr.name.
+    gephi_ids = {"label", "d3", "x", "y", "xpos", "ypos", "z", "size", "r", "g", "b",
+                 "edgelabel", "d7", "weight", "Edge Weight", "id", "edgeid"}
+    assert not {k.get("id") for k in keys} & gephi_ids
     label_key = next(k.get("id") for k in keys if k.get("attr.name") == "label" and k.get("for") == "node")
     g = root.find(f"{GRAPHML}graph")
     assert g.get("edgedefault") == "directed"

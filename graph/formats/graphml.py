@@ -1,9 +1,13 @@
 """GraphML for Gephi, Cytoscape and yEd, written from the NetworkX graph (graph.network).
 
 A streaming writer: one pass over the nodes and edges, text escaped by hand.
-It is several times faster than ``networkx.write_graphml`` and differs from it
-where that matters to the tools:
+It is a little faster than ``networkx.write_graphml`` (1.1 s against 1.4 s with
+lxml and 3.5 s without, for 32k nodes and 83k edges), and differs from it
+where that matters to the tools (networkx's writer repeats edge ids, and
+fails on, or writes unreadable XML for, control characters):
 
+- key ids are ``n0``, ``n1``, ... and ``e0``, ... (Gephi reads the ids ``d3``
+  and ``d7`` that networkx would write as node and edge labels);
 - each attribute key has one GraphML type (``long``, ``double``, ``boolean``
   or ``string``); a key whose values differ in type is ``string``. No value is
   ever ``None`` or a list.
@@ -15,7 +19,7 @@ where that matters to the tools:
   line feed and carriage return; U+FFFE, U+FFFF), not even as character
   references. They are written as ``\\uXXXX``; a run of backslashes that
   stands before ``uXXXX`` or before such a character is doubled, so the text
-  can be told apart and restored exactly (``unescape``, ``graph.read_graphml``).
+  can be told apart and restored exactly (``unescape``, ``read_graphml``).
   Text without those characters and without ``\\uXXXX`` is written unchanged.
 - carriage returns are written as ``&#13;`` (XML parsers turn a raw one into
   a line feed); ``<``, ``&``, ``>`` (so ``]]>``) and, in attributes, ``"``,
@@ -125,8 +129,10 @@ def write_graph(g: nx.MultiDiGraph, out: BinaryIO) -> None:
     keys: dict[tuple[str, str], tuple[str, tuple]] = {}
     head = [_HEADER]
     for scope, types in (("node", node_types), ("edge", edge_types)):
-        for name, (xml_type, convert) in sorted(types.items()):
-            key_id = f"d{len(keys)}"
+        for i, (name, (xml_type, convert)) in enumerate(sorted(types.items())):
+            # Not networkx's d0, d1, ...: Gephi takes the key id d3 for the node label
+            # and d7 for the edge label (yEd's ids), whatever the attribute's name.
+            key_id = f"{scope[0]}{i}"
             keys[scope, name] = (key_id, convert)
             head.append(f'  <key id="{key_id}" for="{scope}" attr.name="{_xml_attr(name)}" '
                         f'attr.type="{xml_type}" />\n')
