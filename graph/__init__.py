@@ -27,7 +27,7 @@ def to_rdflib(paths, base: str = DEFAULT_BASE):
     g = rdflib.Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
-    for q in {q.triple for q in corpus.quads()}:
+    for q in corpus.quads():
         g.add((to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object)))
     return g
 

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from . import __version__, formats
 from .corpus import read_corpus
-from .export import STDOUT
-from .export import export as export_corpus
+from .export import STDOUT, atomic_writer, export as export_corpus
 from .problems import Report, printable
 from .read import DEFAULT_MAX_FILE_SIZE
 from .terms import DEFAULT_BASE
@@ -48,7 +48,9 @@ def _format_choice(ctx, param, values):
               help="Print which inputs were merged into which node, and why.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for parsing (default: all cores; 1 for none).")
-def export(inputs, format_, output, base, max_file_size, compact_json, explain_merges, jobs):
+@click.option("--validate", "validate_", is_flag=True,
+              help="Check the graph against the SHACL shapes first; write nothing if it does not conform.")
+def export(inputs, format_, output, compact_json, base, max_file_size, explain_merges, jobs, validate_):
     """Export the articles in INPUTS (files or folders, default: seeds/) as a knowledge graph.
 
     Folders are searched recursively for .md, .markdown and .txt files that
@@ -65,12 +67,18 @@ def export(inputs, format_, output, base, max_file_size, compact_json, explain_m
     report = Report(stream=sys.stderr)
     try:
         result = export_corpus(inputs or ("seeds",), format_, output, base, report, max_file_size, jobs,
+                               explain=explain_merges, validate=validate_,
                                options={"compact_json": compact_json})
     except OSError as err:
         click.echo(f"kg: error: cannot write the export: {printable(str(err))}", err=True)
         sys.exit(EXIT_FAILED)
     except formats.FormatError as err:
         click.echo(f"kg: error: {printable(str(err))}", err=True)
+        sys.exit(EXIT_FAILED)
+    if result.validation is not None and not result.validation.conforms:
+        _print_validation(result.validation)
+        click.echo("kg: error: the graph does not conform to the shapes; nothing written, "
+                   "the previous export is untouched", err=True)
         sys.exit(EXIT_FAILED)
     corpus = result.corpus
     _report_unmapped(corpus)
@@ -82,7 +90,9 @@ def export(inputs, format_, output, base, max_file_size, compact_json, explain_m
         f"in {result.seconds:.2f} s -> {', '.join(map(str, result.written))}",
         err=True,
     )
-    if not corpus.articles:
+    if result.validation is not None:
+        _print_validation(result.validation)
+    if not corpus.exported:
         click.echo("kg: error: no article could be exported", err=True)
         sys.exit(EXIT_FAILED)
 
@@ -113,7 +123,7 @@ def stats(inputs, base, as_json, explain_merges):
     import json
 
     report = Report(stream=sys.stderr)
-    corpus = read_corpus(inputs or ("seeds",), base, report)
+    corpus = read_corpus(inputs or ("seeds",), base, report, explain=explain_merges)
     _report_unmapped(corpus)
     counts = corpus.counts()
     if as_json:
@@ -127,5 +137,83 @@ def stats(inputs, base, as_json, explain_merges):
     if explain_merges:
         for line in corpus.explain_merges():
             click.echo(printable(line))
-    if not corpus.articles:
+    if not corpus.exported:
+        sys.exit(EXIT_FAILED)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=str))
+@click.option("--base", default=DEFAULT_BASE, show_default=True,
+              help="Base IRI for minted IRIs, when INPUTS are article files.")
+@click.option("--max-file-size", default=DEFAULT_MAX_FILE_SIZE, show_default=True, type=click.IntRange(min=1),
+              help="Article files larger than this many bytes are skipped.")
+@click.option("--limit", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Show at most this many violations per shape (0: all).")
+def validate(inputs, base, max_file_size, limit):
+    """Check a graph against kg's SHACL shapes (vocab/shapes.ttl).
+
+    INPUTS are either article files and folders (default: seeds/), mapped as
+    kg export maps them, or export files (.ttl, .nt, .nq, .trig, .jsonld);
+    the union of their graphs is checked. Violations are printed on stdout,
+    grouped and counted by shape: focus node, path, value and message.
+    Exit status: 0 conforms, 1 violations, 2 usage error or unreadable input.
+    """
+    from .validate import ValidationInputError, validate as validate_graph
+
+    if not base.endswith(("/", "#")):
+        raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
+    report = Report(stream=sys.stderr)
+    try:
+        result = validate_graph(inputs or ("seeds",), base, report, max_file_size)
+    except ValidationInputError as err:
+        click.echo(f"kg: error: {printable(str(err))}", err=True)
+        sys.exit(EXIT_USAGE)
+    _print_validation(result, limit)
+    sys.exit(EXIT_OK if result.conforms else EXIT_FAILED)
+
+
+def _print_validation(result, limit: int = 0) -> None:
+    from .validate import format_violations
+
+    for line in format_violations(result, limit):
+        click.echo(line)
+    if result.conforms:
+        click.echo(f"kg: {result.triples:,} triples conform to the shapes ({result.seconds:.2f} s)", err=True)
+    else:
+        shapes = len(result.by_shape())
+        click.echo(f"kg: {len(result.violations):,} violation{'s' * (len(result.violations) != 1)} of "
+                   f"{shapes} shape{'s' * (shapes != 1)} in {result.triples:,} triples "
+                   f"({result.seconds:.2f} s)", err=True)
+
+
+@main.command("vocab-doc")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the reference to this file (e.g. vocab/README.md) instead of stdout.")
+@click.option("--check", is_flag=True,
+              help="Do not write: exit 1 if the --output file differs from the generated reference.")
+def vocab_doc(output, check):
+    """Generate the vocabulary reference (vocab/README.md) from the ontology and the shapes."""
+    from .vocabdoc import render
+
+    text = render()
+    if check:
+        if not output:
+            raise click.UsageError("--check needs --output FILE")
+        try:
+            current = open(output, encoding="utf-8").read()
+        except OSError as err:
+            click.echo(f"kg: error: cannot read {output}: {printable(err.strerror or str(err))}", err=True)
+            sys.exit(EXIT_FAILED)
+        if current != text:
+            click.echo(f"kg: {output} is out of date; run: kg vocab-doc -o {output}", err=True)
+            sys.exit(EXIT_FAILED)
+        return
+    if not output:
+        click.echo(text, nl=False)
+        return
+    try:
+        with atomic_writer(Path(output)) as out:
+            out.write(text.encode("utf-8"))
+    except OSError as err:
+        click.echo(f"kg: error: cannot write {output}: {printable(err.strerror or str(err))}", err=True)
         sys.exit(EXIT_FAILED)

@@ -1,67 +1,32 @@
-"""Read a corpus: files -> documents -> records -> resolved identities.
+"""Read a corpus in two passes: files -> records -> identities, then records -> quads.
 
 This is the one pipeline every command uses (export, validate, load, stats).
+The first pass (read_corpus) parses every file once, keeps in memory only what
+identity resolution needs, and spools each full record to a temporary file; the
+second (Corpus.files) maps each spooled record with the corpus-wide decisions.
+Memory so holds the identity tables, never the whole graph, and both passes run
+in worker processes when the corpus is large.
 """
 from __future__ import annotations
 
 import functools
 import multiprocessing
 import os
+import pickle
+import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 
-from pyoxigraph import Quad
+from pyoxigraph import NamedNode, Quad
 
-from .mapping import map_corpus
+from .identify import corpus_graph_iri, source_graph_iri
+from .mapping import map_file, map_shared
 from .problems import ERROR, Problem, Report
 from .read import DEFAULT_MAX_FILE_SIZE, ReadError, Source, discover, read_document
 from .records import Article, Parsed, to_record
-from .resolve import Resolution, resolve
+from .resolve import Resolution, Resolver
 from .terms import DEFAULT_BASE
-
-
-@dataclass
-class Corpus:
-    sources: list[Source]
-    articles: list[Article]
-    resolution: Resolution
-    base: str = DEFAULT_BASE
-    unmapped: Counter = field(default_factory=Counter)  # field name -> number of files
-
-    def quads(self) -> Iterator[Quad]:
-        return map_corpus(self.articles, self.resolution, self.base)
-
-    def counts(self) -> dict:
-        """What the graph holds: nodes by kind, and merges by kind."""
-        res = self.resolution
-        return {
-            "files": len(self.sources),
-            "articles": len(res.full) + len(res.stub),
-            "with_file": len(res.full),
-            "without_file": len(res.stub),
-            "providers": len(res.providers),
-            "topics": len(res.topics),
-            "images": len(res.images),
-            "merges": dict(sorted(Counter(m.kind for m in res.merges).items())),
-        }
-
-    def explain_merges(self) -> Iterator[str]:
-        """One line per merged node: its kind, IRI or key, why, and what was merged."""
-        for merge in self.resolution.merges:
-            yield f"{merge.kind} {merge.node}: {merge.reason}"
-            for item in merge.inputs:
-                yield f"    <- {item}"
-
-
-def parse_source(source: Source, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> Parsed:
-    """One file to its record; file-level problems become an error and no article."""
-    try:
-        doc = read_document(source, max_file_size)
-    except ReadError as err:
-        return Parsed(None, [Problem(str(source.path), err.line, ERROR, f"{err}; file skipped")], set())
-    return to_record(doc)
-
 
 # Below this many files, starting workers costs more than it saves.
 PARALLEL_MIN_FILES = 256
@@ -75,21 +40,77 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def parse_sources(sources: list[Source], max_file_size: int, jobs: int | None = None) -> Iterator[Parsed]:
-    """Parse files in source order, in worker processes when the corpus is large enough.
+def parse_source(source: Source, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple[Parsed, bytes]:
+    """One file to its record and the hash of its bytes; file-level problems become an
+    error and no article."""
+    try:
+        doc = read_document(source, max_file_size)
+    except ReadError as err:
+        return Parsed(None, [Problem(str(source.path), err.line, ERROR, f"{err}; file skipped")], set()), b""
+    return to_record(doc), doc.digest
 
-    Results come back in the order of ``sources`` (imap), so the output is
-    byte-identical to a single-process run.
-    """
-    jobs = default_jobs() if jobs is None else jobs
-    parse = functools.partial(parse_source, max_file_size=max_file_size)
-    if jobs <= 1 or len(sources) < PARALLEL_MIN_FILES:
-        yield from map(parse, sources)
-        return
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ctx.Pool(jobs) as pool:
-        yield from pool.imap(parse, sources, chunksize=_CHUNK)
+
+@dataclass
+class Corpus:
+    sources: list[Source]
+    resolution: Resolution
+    base: str = DEFAULT_BASE
+    unmapped: Counter = field(default_factory=Counter)  # field name -> number of files
+    digests: dict[int, bytes] = field(default_factory=dict)  # file index -> hash, files with an article
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    jobs: int = 1
+    report: Report = field(default_factory=Report)
+    # the records of the first pass, pickled: file index -> (offset, length) in the spool
+    spooled: dict[int, tuple[int, int]] = field(default_factory=dict)
+    spool: object = field(default_factory=lambda: tempfile.TemporaryFile(prefix="kg-records-"))
+
+    def record(self, index: int) -> Article:
+        offset, length = self.spooled[index]
+        return pickle.loads(os.pread(self.spool.fileno(), length, offset))
+
+    @property
+    def exported(self) -> int:
+        """Files that gave an article."""
+        return len(self.digests)
+
+    def files(self, encode: Callable[[list[Quad]], object] | None = None) -> Iterator[tuple[NamedNode, object]]:
+        """The second pass: (named graph, quads) per file in path order, then the corpus graph.
+
+        With ``encode`` (a picklable function of a file's quads), each file's quads
+        are encoded where they were mapped, in a worker process for large corpora,
+        and what it returns takes the place of the quads.
+        """
+        encode = encode or _identity
+        work = functools.partial(_map_one, self, encode)
+        for index, payload in _run(work, sorted(self.spooled), self.jobs):
+            yield NamedNode(source_graph_iri(self.base, self.sources[index].rel)), payload
+        yield NamedNode(corpus_graph_iri(self.base)), encode(map_shared(self.resolution, self.base))
+
+    def quads(self) -> Iterator[Quad]:
+        for _, quads in self.files():
+            yield from quads
+
+    def counts(self) -> dict:
+        """What the graph holds: nodes by kind, and merges by kind."""
+        res = self.resolution
+        return {
+            "files": len(self.sources),
+            "exported": self.exported,
+            "articles": len(res.files) + len(res.stubs),
+            "with_file": len(res.files),
+            "without_file": len(res.stubs),
+            "providers": len(res.providers),
+            "topics": len(res.topics),
+            "images": len(res.images),
+            "merges": dict(sorted(res.merges.items())),
+        }
+
+    def explain_merges(self) -> Iterator[str]:
+        """Per merged node: its kind, IRI or key, why, and what was merged (needs explain=True)."""
+        for merge in self.resolution.explained:
+            yield f"{merge.kind} {merge.node}: {merge.reason}"
+            for item in merge.inputs:
+                yield f"    <- {item}"
 
 
 def read_corpus(
@@ -98,18 +119,82 @@ def read_corpus(
     report: Report | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     jobs: int | None = None,
+    explain: bool = False,
 ) -> Corpus:
-    """Read, parse and resolve a corpus. ``jobs``: worker processes (default: all cores)."""
+    """The first pass: find and parse the files, resolve identities.
+
+    ``jobs``: worker processes (default: all cores). ``explain``: keep what
+    explain_merges() needs (costs memory on large corpora).
+    """
     report = report if report is not None else Report()
     sources, problems = discover(inputs)
     report.extend(problems)
-    articles: list[Article] = []
-    unmapped: Counter = Counter()
-    for parsed in parse_sources(sources, max_file_size, jobs):
+    corpus = Corpus(sources, Resolution(), base, max_file_size=max_file_size,
+                    jobs=default_jobs() if jobs is None else jobs, report=report)
+    resolver = Resolver(explain)
+    work = functools.partial(_digest_one, sources, max_file_size)
+    spool = corpus.spool
+    for index, (parsed, digest, filled, blob) in _run(work, range(len(sources)), corpus.jobs):
         report.extend(parsed.problems)
-        unmapped.update(parsed.unmapped)
+        corpus.unmapped.update(parsed.unmapped)
         if parsed.article is not None:
-            articles.append(parsed.article)
-    resolution = resolve(articles)
-    report.extend(resolution.problems)
-    return Corpus(sources, articles, resolution, base, unmapped)
+            resolver.add(index, sources[index].rel, parsed.article, filled)
+            corpus.digests[index] = digest
+            corpus.spooled[index] = (spool.tell(), len(blob))
+            spool.write(blob)
+    spool.flush()  # before the second pass forks its workers
+    corpus.resolution = resolver.finish()
+    report.extend(corpus.resolution.problems)
+    return corpus
+
+
+# --- the work of one file, in a worker process or not ------------------------------------
+
+def _digest_one(sources: list[Source], max_file_size: int, index: int):
+    """First pass: the record pickled whole for the second pass, and without its long
+    texts for identity resolution (which is all the main process keeps)."""
+    parsed, digest = parse_source(sources[index], max_file_size)
+    art = parsed.article
+    if art is None:
+        return index, (parsed, digest, None, b"")
+    blob = pickle.dumps(art, protocol=pickle.HIGHEST_PROTOCOL)
+    filled = [rel.filled() for rel in art.related]
+    slim = replace(art, headline=None, abstract=None, body=None,
+                   related=[replace(rel, headline=None, abstract=None) for rel in art.related])
+    return index, (Parsed(slim, parsed.problems, parsed.unmapped), digest, filled, blob)
+
+
+def _map_one(corpus: Corpus, encode, index: int):
+    """Second pass: one file's quads, encoded."""
+    quads = map_file(index, corpus.record(index), corpus.resolution, corpus.base)
+    return index, encode(quads)
+
+
+def _identity(quads):
+    return quads
+
+
+# The function a worker runs, set before the pool forks (workers inherit it, and with
+# it the corpus and its identity tables, without pickling them).
+_WORK: Callable | None = None
+
+
+def _call(index):
+    return _WORK(index)
+
+
+def _run(work: Callable, indices, jobs: int) -> Iterator:
+    """Run ``work`` on each index and yield its results in the order of ``indices``
+    (so the output is byte-identical to a single-process run); in worker
+    processes when there are enough files to gain."""
+    indices = list(indices)
+    if jobs <= 1 or len(indices) < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(work, indices)
+        return
+    global _WORK
+    _WORK = work
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            yield from pool.imap(_call, indices, chunksize=_CHUNK)
+    finally:
+        _WORK = None

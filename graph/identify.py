@@ -58,6 +58,13 @@ def _is_surrogate(ch: str) -> bool:
     return 0xD800 <= ord(ch) <= 0xDFFF
 
 
+# A URL that normalize_url would return unchanged: lower-case scheme and host, no
+# port, no fragment, only IRI-safe ASCII, no '%' (its hex digits need upper-casing).
+_CLEAN = re.compile(r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*[a-z0-9]/[A-Za-z0-9\-._~:/?\[\]@!$&'()*+,;=]*\Z")
+_TRACKING_HINT = re.compile(r"[?&](?:utm_|fbclid|gclid|dclid|msclkid|mc_|ocid|cmpid|ito|_ga|igshid|yclid|twclid)"
+                            r"|[?&](?:&|\Z)|\?\Z", re.IGNORECASE)
+
+
 def normalize_url(url: object) -> str:
     """A URL as an IRI: scheme and host lower-cased, default port, fragment and
     tracking parameters dropped, invalid characters percent-encoded.
@@ -66,6 +73,8 @@ def normalize_url(url: object) -> str:
     """
     if not isinstance(url, str):
         raise UnusableURL(f"is a {type(url).__name__}, not a URL")
+    if _CLEAN.match(url) and not _TRACKING_HINT.search(url):
+        return url  # already in normal form: the common case, and the hot path
     text = url.strip()
     if not text:
         raise UnusableURL("is empty")

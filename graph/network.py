@@ -24,13 +24,16 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from .corpus import read_corpus
 from .nodes import group_by_subject, node_id
 from .terms import DEFAULT_BASE, PREFIXES, RDF_TYPE, SCHEMA, SKOS, XSD
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 MULTI_VALUE_SEPARATOR = " | "
 RESERVED = ("type", "label")
@@ -155,6 +158,8 @@ def _one_type_per_name(nodes: dict[str, dict]) -> None:
 
 
 def quads_to_networkx(quads: Iterable[Quad]) -> nx.MultiDiGraph:
+    import networkx as nx  # here, not at the top: it takes a while to import
+
     nodes, edges = graph_parts(quads)
     g = nx.MultiDiGraph()
     g.add_nodes_from(nodes.items())

@@ -6,6 +6,7 @@ keeps URLs such as ``...market---beyond-2020...`` intact.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ class Document:
     data: dict
     body: str
     lines: dict[str, int]  # top-level key -> line number in the file
+    digest: bytes = b""    # hash of the file's bytes: tells whether it changed between passes
 
 
 class ReadError(Exception):
@@ -150,4 +152,4 @@ def parse_document(source: Source, raw: bytes) -> Document:
     if not isinstance(data, dict):
         raise ReadError(f"front matter is a {type(data).__name__}, not a mapping of fields", 2)
     lines = {m.group(1): front.count("\n", 0, m.start()) + 2 for m in _TOP_KEY.finditer(front)}
-    return Document(source, data, body, lines)
+    return Document(source, data, body, lines, hashlib.blake2b(raw, digest_size=16).digest())

@@ -1,27 +1,38 @@
 """Identity resolution over the whole corpus: one node per article, provider, topic, image.
 
+The resolver sees every file once (the first pass), in path order, and keeps
+only what identity needs: URLs, which file owns which node, counts of names.
+The mapper then reads the files again (the second pass) and describes each node
+in exactly one file's graph, so no triple is written twice and nothing but
+these tables has to stay in memory.
+
 Rules (README "Identity" documents them for users):
-- Article IRI: the canonical URL. A document's own pair (webUrl with its
+- Article IRI: identify.canonical_iri. A document's own pair (webUrl with its
   ampWebUrl / cdnAmpWebUrl) is authoritative; otherwise the generic AMP folding
-  of identify.fold_amp applies.
-- Values of an article: its first full article (in source order) wins; a stub
-  never adds values to an article that has a file. Between stubs, the one with
-  the most filled fields wins, then the earliest (source path, position).
+  applies.
+- An article with a file is described by its first file in path order (others
+  add only their links and kg:sourceFile); a stub never adds values to it.
+  Between stubs of one article, the one with the most filled fields wins, then
+  the first in (path, position) order.
 - Providers: one per domain (lower-case, without www.). Name: the most frequent
   among the provider's own full articles, else among all mentions; ties go to
   the alphabetically first. Other names become alternate names.
 - Topics: one per label compared case- and space-insensitively; the most
   frequent spelling is the preferred label, ties to the alphabetically first.
-- Images: one per URL; conflicting sizes: the most frequent, then the first met.
+- Images: one per URL, described by the first mention (path order) that links to
+  it and gives a size, else the first that links to it; other sizes: a warning.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .identify import canonical_iri, fold_amp, provider_key, topic_key
 from .problems import WARNING, Problem
 from .records import Article, Image
+
+ARTICLE = -1  # the position of a file's own article, beside related[0], related[1], ...
 
 
 @dataclass
@@ -48,157 +59,219 @@ class TopicInfo:
     alt_labels: list[str]
 
 
+def image_mentions(art: Article) -> Iterator[tuple[int, Image, bool]]:
+    """Every image a file mentions: (position of the record that mentions it, ARTICLE
+    or a related index; the image; is it a provider logo), in the order both passes use."""
+    for pos, rec in [(ARTICLE, art)] + list(enumerate(art.related)):
+        yield from ((pos, image, False) for image in rec.images)
+        if rec.provider is not None:
+            yield from ((pos, logo, True) for logo in rec.provider.logos)
+
+
 @dataclass
 class Resolution:
-    alias: dict[str, str] = field(default_factory=dict)     # URL -> article IRI
-    full: dict[str, Article] = field(default_factory=dict)  # IRI -> record whose values win
-    stub: dict[str, Article] = field(default_factory=dict)  # IRI -> chosen stub (no file)
-    sources: dict[str, list[str]] = field(default_factory=dict)  # IRI -> its files
+    alias: dict[str, str] = field(default_factory=dict)       # URL -> article IRI
+    files: dict[str, list[int]] = field(default_factory=dict)  # article IRI -> its files (first owns)
+    stubs: dict[str, tuple[int, int]] = field(default_factory=dict)  # IRI -> (file, position) describing it
+    images: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # URL -> (file, position, nth)
     providers: dict[str, ProviderInfo] = field(default_factory=dict)  # key -> info
     topics: dict[str, TopicInfo] = field(default_factory=dict)        # key -> info
-    images: dict[str, Image] = field(default_factory=dict)            # URL -> chosen
-    merges: list[Merge] = field(default_factory=list)
+    merges: Counter = field(default_factory=Counter)                  # kind -> nodes merged
+    explained: list[Merge] = field(default_factory=list)              # when asked for
     problems: list[Problem] = field(default_factory=list)
 
     def article_iri(self, url: str) -> str:
         """The node of a (normalized) article URL, with the corpus's own URL pairs."""
         return canonical_iri(url, self.alias)
 
-    def describes(self, record: Article) -> bool:
-        """Does this record supply the single-valued fields of its node?"""
-        iri = self.article_iri(record.url)
-        return self.full.get(iri, self.stub.get(iri)) is record
 
+class Resolver:
+    """Collects what identity needs from each file, in path order; finish() decides."""
 
-def resolve(articles: list[Article]) -> Resolution:
-    articles = sorted(articles, key=lambda a: a.source)
-    res = Resolution()
-    _resolve_articles(articles, res)
-    _resolve_providers(articles, res)
-    _resolve_topics(articles, res)
-    _resolve_images(articles, res)
-    return res
+    def __init__(self, explain: bool = False):
+        self.explain = explain
+        self.names: dict[int, str] = {}                    # file index -> relative path
+        self.own: dict[str, list[int]] = {}                # folded URL of a full article -> files
+        self.pairs: list[tuple[str, tuple]] = []           # (own URL, its URL forms) of full articles
+        self.stub_pairs: list[tuple[str, tuple]] = []      # the same, given by related items
+        self.stub_candidates: dict[str, tuple] = {}        # URL -> best (-filled, file, pos)
+        self.mentions: dict[str, list[tuple]] = defaultdict(list)  # image URL -> [(file, pos, stub URL, sized)]
+        self.sizes: dict[str, set] = defaultdict(set)      # image URL -> sizes seen (for warnings)
+        self.own_names: dict[str, Counter] = defaultdict(Counter)
+        self.all_names: dict[str, Counter] = defaultdict(Counter)
+        self.spellings: dict[str, set] = defaultdict(set)  # provider key -> domain spellings
+        self.logos: dict[str, set] = defaultdict(set)
+        self.labels: dict[str, Counter] = defaultdict(Counter)
+        self.forms: dict[str, set] = defaultdict(set)      # URL -> inputs (explain only)
+        self.stub_urls: Counter = Counter()                # URL -> mentions as related
 
+    def add(self, index: int, source: str, art: Article, filled: list[int] | None = None) -> None:
+        """Take the article of file number ``index`` (files come in path order).
 
-def _stubs(articles):
-    for art in articles:
-        yield from art.related
-
-
-def _resolve_articles(articles: list[Article], res: Resolution) -> None:
-    # 1. full articles own their URL; 2. their AMP/CDN pairs; 3. pairs given by stubs.
-    own: dict[str, Article] = {}
-    for art in articles:
-        own.setdefault(fold_amp(art.url), art)
-    for art in articles:
-        _add_aliases(res, own, fold_amp(art.url), art)
-    for rel in _stubs(articles):
-        _add_aliases(res, own, res.article_iri(rel.url), rel)
-
-    forms: dict[str, set[tuple[str, str]]] = defaultdict(set)  # IRI -> {(input, URL)}
-    for art in articles:
-        iri = res.article_iri(art.url)
-        forms[iri].add((f"{art.source} (file)", art.url))
-        res.sources.setdefault(iri, []).append(art.source)
-        res.full.setdefault(iri, art)
-    for iri, files in res.sources.items():
-        if len(files) > 1:
-            res.problems.append(Problem(files[0], None, WARNING,
-                                        f"the article {iri} is also in {_some(files[1:])}; merged into "
-                                        f"one node, both files recorded, single values taken from {files[0]}"))
-
-    candidates: dict[str, list[tuple]] = defaultdict(list)
-    for art in articles:
+        ``filled``: the stubs' filled() scores, when the record was slimmed (its
+        texts dropped) before it got here."""
+        self.names[index] = source
+        url = fold_amp(art.url)
+        self.own.setdefault(url, []).append(index)
+        forms = (art.url, art.amp_url, art.cdn_amp_url)
+        if art.amp_url or art.cdn_amp_url or url != art.url:
+            self.pairs.append((url, forms))
+        if self.explain:
+            self.forms[url].add((f"{source} (file)", art.url))
         for i, rel in enumerate(art.related):
-            iri = res.article_iri(rel.url)
-            forms[iri].add((f"{art.source} related[{i}]", rel.url))
-            if iri not in res.full:
-                candidates[iri].append((-rel.filled(), art.source, i, rel))
-    for iri, found in candidates.items():
-        res.stub[iri] = min(found, key=lambda c: c[:3])[3]
-
-    for iri in sorted(forms):
-        if len(forms[iri]) > 1:
-            kind = "article" if iri in res.full else "related article"
-            urls = {url for _, url in forms[iri]}
-            reason = ("the same URL" if urls == {iri} else
-                      "the same article under other URL forms (AMP/CDN pairs of the corpus, generic AMP forms)")
-            inputs = sorted(f"{where} {url}" if url != iri else where for where, url in forms[iri])
-            res.merges.append(Merge(kind, iri, inputs, reason))
-
-
-def _add_aliases(res: Resolution, own: dict, target: str, art: Article) -> None:
-    """Point every URL form of this record at its node; a full article's own URL is never re-pointed."""
-    for variant in (art.url, art.amp_url, art.cdn_amp_url):
-        if variant:
-            for key in (variant, fold_amp(variant)):
-                if key != target and key not in own and key not in res.alias:
-                    res.alias[key] = target
-
-
-def _resolve_providers(articles: list[Article], res: Resolution) -> None:
-    own_names: dict[str, Counter] = defaultdict(Counter)
-    all_names: dict[str, Counter] = defaultdict(Counter)
-    domains: dict[str, Counter] = defaultdict(Counter)
-    logos: dict[str, list[str]] = defaultdict(list)
-    for art in articles:
-        for rec, is_own in [(art, True)] + [(r, False) for r in art.related]:
-            prov = rec.provider
-            if prov is None:
-                continue
-            key = provider_key(prov.domain)
-            domains[key][prov.domain] += 1
-            if prov.name:
-                all_names[key][prov.name] += 1
-                if is_own:
-                    own_names[key][prov.name] += 1
-            for logo in prov.logos:
-                if logo.url not in logos[key]:
-                    logos[key].append(logo.url)
-    for key in sorted(domains):
-        counts = own_names[key] or all_names[key]
-        name = _most_frequent(counts)
-        others = sorted(n for n in all_names[key] if n != name)
-        res.providers[key] = ProviderInfo(name, others, key, sorted(logos[key]))
-        spellings = set(domains[key]) | set(all_names[key])
-        if len(spellings) > 2 or len(all_names[key]) > 1:
-            res.merges.append(Merge("provider", key, sorted(spellings), "same domain (case and www. ignored)"))
-
-
-def _resolve_topics(articles: list[Article], res: Resolution) -> None:
-    spellings: dict[str, Counter] = defaultdict(Counter)
-    for art in articles:
+            if rel.amp_url or rel.cdn_amp_url:
+                self.stub_pairs.append((rel.url, (rel.url, rel.amp_url, rel.cdn_amp_url)))
+            score = (-(filled[i] if filled is not None else rel.filled()), index, i)
+            best = self.stub_candidates.get(rel.url)
+            if best is None or score < best:
+                self.stub_candidates[rel.url] = score
+            self.stub_urls[rel.url] += 1
+            if self.explain:
+                self.forms[rel.url].add((f"{source} related[{i}]", rel.url))
+        for nth, (pos, image, logo) in enumerate(image_mentions(art)):
+            sized = image.width is not None or image.height is not None
+            # the article's images and every logo are always linked; a related item's
+            # images only when that item describes its node
+            stub_url = art.related[pos].url if pos != ARTICLE and not logo else None
+            self.mentions[image.url].append((index, pos, nth, stub_url, sized))
+            if sized:
+                self.sizes[image.url].add((image.width, image.height))
+        for pos, rec in [(ARTICLE, art)] + list(enumerate(art.related)):
+            if rec.provider is not None:
+                key = provider_key(rec.provider.domain)
+                self.spellings[key].add(rec.provider.domain)
+                if rec.provider.name:
+                    self.all_names[key][rec.provider.name] += 1
+                    if pos == ARTICLE:
+                        self.own_names[key][rec.provider.name] += 1
+                self.logos[key].update(logo.url for logo in rec.provider.logos)
         for label in art.topics:
-            spellings[topic_key(label)][label] += 1
-    for key in sorted(spellings):
-        label = _most_frequent(spellings[key])
-        res.topics[key] = TopicInfo(label, sorted(s for s in spellings[key] if s != label))
-        if len(spellings[key]) > 1:
-            res.merges.append(Merge("topic", key, sorted(spellings[key]), "same label ignoring case and spaces"))
+            self.labels[topic_key(label)][label] += 1
+
+    def finish(self) -> Resolution:
+        res = Resolution()
+        self._articles(res)
+        self._images(res)
+        self._providers(res)
+        self._topics(res)
+        return res
+
+    # -- articles ---------------------------------------------------------------------
+
+    def _articles(self, res: Resolution) -> None:
+        # Full articles own their URL; then their AMP/CDN pairs; then pairs given by stubs.
+        for target, forms in self.pairs:
+            self._alias(res, target, forms)
+        for url, forms in self.stub_pairs:
+            self._alias(res, res.article_iri(url), forms)
+        for url, files in self.own.items():
+            iri = res.article_iri(url)
+            res.files.setdefault(iri, []).extend(files)
+        for iri, files in res.files.items():
+            if len(files) > 1:
+                files.sort()
+                names = [self.names[i] for i in files]
+                res.problems.append(Problem(names[0], None, WARNING,
+                                            f"the article {iri} is also in {_some(names[1:])}; merged into "
+                                            f"one node, both files recorded, single values taken from {names[0]}"))
+        best: dict[str, tuple] = {}
+        for url, score in self.stub_candidates.items():
+            iri = res.article_iri(url)
+            if iri not in res.files and (iri not in best or score < best[iri]):
+                best[iri] = score
+        res.stubs = {iri: (score[1], score[2]) for iri, score in best.items()}
+        # A node is a merge when more than one input (file or related item) names it.
+        inputs: Counter = Counter()
+        for iri, files in res.files.items():
+            inputs[iri] += len(files)
+        for url, n in self.stub_urls.items():
+            inputs[res.article_iri(url)] += n
+        for iri, n in inputs.items():
+            if n > 1:
+                res.merges["article" if iri in res.files else "related article"] += 1
+        if self.explain:
+            self._explain_articles(res, inputs)
+
+    def _alias(self, res: Resolution, target: str, forms: tuple) -> None:
+        """Point every URL form at its node; a full article's own URL is never re-pointed."""
+        for variant in forms:
+            if variant:
+                for key in (variant, fold_amp(variant)):
+                    if key != target and key not in self.own and key not in res.alias:
+                        res.alias[key] = target
+
+    def _explain_articles(self, res: Resolution, inputs: Counter) -> None:
+        grouped: dict[str, set] = defaultdict(set)
+        for url, forms in self.forms.items():
+            grouped[res.article_iri(url)].update(forms)
+        for iri in sorted(grouped):
+            if inputs[iri] > 1:
+                urls = {url for _, url in grouped[iri]}
+                reason = ("the same URL" if urls == {iri} else
+                          "the same article under other URL forms (AMP/CDN pairs of the corpus, generic AMP forms)")
+                items = sorted(f"{where} {url}" if url != iri else where for where, url in grouped[iri])
+                kind = "article" if iri in res.files else "related article"
+                res.explained.append(Merge(kind, iri, items, reason))
+
+    # -- images -------------------------------------------------------------------------
+
+    def _images(self, res: Resolution) -> None:
+        for url, mentions in self.mentions.items():
+            # A mention links to the image when its record is described: the file's own
+            # article always; a related item only when it describes its (stub) node.
+            linking = [m for m in mentions if m[3] is None or self._describes_stub(res, m)]
+            if not linking:  # only met in related items that do not describe their node
+                continue
+            chosen = next((m for m in linking if m[4]), linking[0])
+            res.images[url] = (chosen[0], chosen[1], chosen[2])
+            sizes = self.sizes.get(url, ())
+            if len(sizes) > 1:
+                shown = ", ".join(f"{w}x{h}" for w, h in sorted(sizes, key=str))
+                res.problems.append(Problem(self.names[chosen[0]], None, WARNING,
+                                            f"image {url} has different sizes ({shown}); "
+                                            f"the size given in {self.names[chosen[0]]} is kept"))
+            if len(mentions) > 1:
+                res.merges["image"] += 1
+                if self.explain:
+                    res.explained.append(Merge("image", url, sorted({self.names[m[0]] for m in mentions}),
+                                               "the same image URL"))
+
+    def _describes_stub(self, res: Resolution, mention: tuple) -> bool:
+        iri = res.article_iri(mention[3])
+        return iri not in res.files and res.stubs.get(iri) == (mention[0], mention[1])
+
+    # -- providers and topics -----------------------------------------------------------
+
+    def _providers(self, res: Resolution) -> None:
+        for key in sorted(self.spellings):
+            counts = self.own_names[key] or self.all_names[key]
+            name = _most_frequent(counts) or key  # shapes want one name: the domain stands in
+            others = sorted(n for n in self.all_names[key] if n != name)
+            res.providers[key] = ProviderInfo(name, others, key, sorted(self.logos[key]))
+            spellings = self.spellings[key] | set(self.all_names[key])
+            if len(self.spellings[key]) > 1 or len(self.all_names[key]) > 1:
+                res.merges["provider"] += 1
+                if self.explain:
+                    res.explained.append(Merge("provider", key, sorted(spellings),
+                                               "the same domain (case and www. ignored)"))
+
+    def _topics(self, res: Resolution) -> None:
+        for key in sorted(self.labels):
+            label = _most_frequent(self.labels[key])
+            res.topics[key] = TopicInfo(label, sorted(s for s in self.labels[key] if s != label))
+            if len(self.labels[key]) > 1:
+                res.merges["topic"] += 1
+                if self.explain:
+                    res.explained.append(Merge("topic", key, sorted(self.labels[key]),
+                                               "the same label ignoring case and spaces"))
 
 
-def _resolve_images(articles: list[Article], res: Resolution) -> None:
-    seen: dict[str, list[Image]] = defaultdict(list)
-    where: dict[str, list[str]] = defaultdict(list)
-    for art in articles:
-        for rec in [art] + art.related:
-            images = list(rec.images) + (list(rec.provider.logos) if rec.provider else [])
-            for image in images:
-                seen[image.url].append(image)
-                where[image.url].append(art.source)
-    for url, images in seen.items():
-        sizes = Counter((i.width, i.height) for i in images if i.width is not None or i.height is not None)
-        best = max(sizes, key=lambda s: (sizes[s], -list(sizes).index(s))) if sizes else (None, None)
-        chosen = Image(url, *best)
-        chosen.caption = next((i.caption for i in images if i.caption), None)
-        chosen.is_cached = next((i.is_cached for i in images if i.is_cached is not None), None)
-        res.images[url] = chosen
-        if len(sizes) > 1:
-            res.problems.append(Problem(where[url][0], None, WARNING,
-                                        f"image {url} has different sizes "
-                                        f"({', '.join(f'{w}x{h}' for w, h in sizes)}); {best[0]}x{best[1]} kept"))
-        if len(images) > 1:
-            res.merges.append(Merge("image", url, sorted(set(where[url])), "same image URL"))
+def resolve(sourced: list[tuple[str, Article]], explain: bool = False) -> Resolution:
+    """Resolve identities of (source path, article) pairs, in path order."""
+    resolver = Resolver(explain)
+    for index, (source, art) in enumerate(sorted(sourced, key=lambda pair: pair[0])):
+        resolver.add(index, source, art)
+    return resolver.finish()
 
 
 def _most_frequent(counts: Counter) -> str | None:

@@ -263,3 +263,17 @@ def test_explain_merges_and_stats(write_corpus, tmp_path):
     counts = json.loads(stats.stdout)
     assert counts["articles"] == 2 and counts["with_file"] == 2 and counts["merges"] == {"article": 1}
     assert not (tmp_path / "exports").exists()
+
+
+TRICKY = ["https://a.example/x?", "https://a.example/x?&a=1", "https://a.example/x?a=1&&b", "https://a.example/x?a=1&",
+          "https://a.example/x?ito=1", "https://a.example/x?UTM_source=1", "https://a.example/x?itox=1",
+          "https://a.example./x", "https://a.example", "https://A.example/x", "https://a.example:443/x",
+          "https://a.example/x%2fy", "https://a.example/x#f", "https://a.example/é", "https://a.example/a b"]
+
+
+def test_fast_path_agrees_with_the_full_normalization(ai_news, monkeypatch):
+    from graph import identify
+    urls = re.findall(r'https?://[^"\s]+', "".join(p.read_text(encoding="utf-8") for p in ai_news.glob("*.md")))
+    fast = [identify.normalize_url(u) for u in urls + TRICKY]
+    monkeypatch.setattr(identify, "_CLEAN", re.compile(r"(?!)"))  # never take the fast path
+    assert fast == [identify.normalize_url(u) for u in urls + TRICKY]

@@ -1,8 +1,14 @@
 """Export formats, registered by name and alias (the way rdflib registers serializers).
 
-A format is a writer ``write(quads, out, **options)`` that takes the corpus's
-quads (in source order) and writes bytes to a binary file object. Options a
-writer does not know are ignored (``compact_json`` is JSON-LD's).
+Two kinds of writer:
+- a streaming format has ``encode(quads) -> bytes`` for one file's quads, run
+  where the file is mapped (in a worker process for large corpora), and a
+  ``header`` written once: the export appends the pieces in path order and never
+  holds the whole graph;
+- a whole-graph format has only ``write(quads, out, **options)``, given every
+  quad (JSON-LD, GraphML); options a writer does not know are ignored
+  (``compact_json`` is JSON-LD's).
+Every format has ``write``, which is what the Python API uses.
 """
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from typing import BinaryIO
 from pyoxigraph import Quad
 
 Writer = Callable[..., None]  # (quads: Iterable[Quad], out: BinaryIO, **options) -> None
+Encoder = Callable[[list[Quad]], bytes]
 ALL = "all"  # the name that selects every format
 
 
@@ -27,6 +34,21 @@ class Format:
     filename: str
     media_type: str
     write: Writer
+    encode: Encoder | None = None  # set for streaming formats
+    header: bytes = b""
+
+    @property
+    def streams(self) -> bool:
+        return self.encode is not None
+
+
+def streaming(name, aliases, filename, media_type, encode: Encoder, header: bytes = b"") -> Format:
+    """A streaming format, whose whole-graph writer is header + encoded quads."""
+    def write(quads: Iterable[Quad], out: BinaryIO, **_options) -> None:
+        out.write(header)
+        out.write(encode(list(quads)))
+
+    return Format(name, aliases, filename, media_type, write, encode, header)
 
 
 _REGISTRY: dict[str, Format] = {}
@@ -64,6 +86,12 @@ def select(names_or_aliases: Iterable[str]) -> list[Format]:
             if fmt not in chosen:
                 chosen.append(fmt)
     return chosen
+
+
+def encode_many(names: tuple[str, ...], keep_quads: bool, quads: list[Quad]):
+    """What a worker returns for one file: its quad count, its bytes in each streaming
+    format, and the quads themselves when a whole-graph format needs them."""
+    return len(quads), {name: _REGISTRY[name].encode(quads) for name in names}, (quads if keep_quads else None)
 
 
 from . import rdf  # noqa: E402,F401  (registers the RDF formats)

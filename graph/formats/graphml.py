@@ -29,13 +29,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import networkx as nx
 from pyoxigraph import Quad
 
 from ..network import quads_to_networkx, text_of
 from . import Format, register
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 EDGE_KEY_ATTRIBUTE = "key"  # networkx.read_graphml takes an id-less edge's key from it
 _HEADER = (
@@ -181,6 +183,8 @@ def read_graphml(path) -> nx.MultiDiGraph:
     ``networkx.read_graphml`` gives the same graph, except that it keeps the
     edge attribute ``key`` and leaves text escaped as described above.
     """
+    import networkx as nx
+
     read = nx.read_graphml(path, force_multigraph=True)
     g = nx.MultiDiGraph()
     g.add_nodes_from((unescape(n), _unescape_values(attrs)) for n, attrs in read.nodes(data=True))

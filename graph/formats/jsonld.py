@@ -29,7 +29,9 @@ from ..nodes import group_by_subject, node_id
 from ..terms import RDF_TYPE, XSD
 from . import Format, FormatError, register
 
-CONTEXT_FILE = "context.jsonld"  # a copy of vocab/context.jsonld, shipped in the package
+# vocab/context.jsonld, installed as the data package graph.vocab (graph/vocabulary.py;
+# not imported here, as it loads rdflib).
+CONTEXT_PACKAGE, CONTEXT_FILE = "graph.vocab", "context.jsonld"
 XSD_STRING = XSD + "string"
 XSD_INTEGER = XSD + "integer"
 XSD_BOOLEAN = XSD + "boolean"
@@ -42,7 +44,7 @@ _NATIVE_BOOL = {"true": True, "false": False}
 @cache
 def context() -> dict:
     """The project's JSON-LD context document, ``{"@context": {...}}``."""
-    text = resources.files(__package__).joinpath(CONTEXT_FILE).read_text(encoding="utf-8")
+    text = resources.files(CONTEXT_PACKAGE).joinpath(CONTEXT_FILE).read_text(encoding="utf-8")
     return json.loads(text)
 
 

@@ -1,0 +1,367 @@
+"""The kg benchmark: one command, see bench/README.md.
+
+    python bench/run.py [--sizes 1000,10000] [--large] [--formats ttl,nt] [--repeat N] [--keep] [--out DIR]
+
+For each corpus size it generates a corpus (bench/generate.py) and measures,
+on the same files, each as its own child process: the parse floor
+(bench/floor.py), `kg export --format F` for every format kg registers, `kg
+load` into a fresh embedded store, and the naive python-frontmatter + rdflib
+baseline (bench/baseline.py). It prints a table and writes the results as
+JSON (OUT/results-TIMESTAMP.json and OUT/latest.json).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+import measure  # noqa: E402
+
+DEFAULT_SIZES = [1000, 10000]
+LARGE = 100000
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class Row:
+    size: int
+    task: str                    # floor | startup | export | load | baseline
+    label: str                   # what the table shows
+    format: str | None = None
+    status: str = "ok"           # ok | n/a | failed
+    note: str = ""
+    runs: list[dict] = field(default_factory=list)
+    seconds: float | None = None  # medians over the runs
+    peak_mb: float | None = None
+    tree_mb: float | None = None
+    triples: int | None = None
+    triples_per_s: float | None = None
+    kg_over_floor: float | None = None
+    baseline_over_kg: float | None = None
+
+
+def kg_command() -> list[str]:
+    """The kg installed beside this Python (the venv's), else on PATH, else `python -m graph`."""
+    beside = Path(sys.executable).parent / "kg"
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("kg")
+    return [found] if found else [sys.executable, "-m", "graph"]
+
+
+def kg_formats(kg: list[str]) -> list[str]:
+    """The format names the installed kg registers (asked from its own interpreter)."""
+    python = sys.executable if kg[0] == sys.executable else _script_python(kg[0])
+    out = subprocess.run([python, "-c", "import graph.formats as f; print(' '.join(f.names()))"],
+                         capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
+def _script_python(script: str) -> str:
+    with open(script, "rb") as f:
+        first = f.readline().decode("utf-8", "replace")
+    return first[2:].strip() if first.startswith("#!") and "python" in first else sys.executable
+
+
+def has_command(kg: list[str], name: str) -> bool:
+    return subprocess.run([*kg, name, "--help"], capture_output=True).returncode == 0
+
+
+def git_info() -> dict:
+    def git(*args):
+        done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": git("rev-parse", "HEAD"), "branch": git("rev-parse", "--abbrev-ref", "HEAD"),
+            "dirty": bool(status) if status is not None else None}
+
+
+def machine_info() -> dict:
+    cpu = None
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), None)
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)), "cpu": cpu,
+            "python": platform.python_version(), "platform": platform.platform(),
+            "load_average": os.getloadavg()}
+
+
+def count_lines(path: Path) -> int:
+    with open(path, "rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+
+
+def store_size(path: Path) -> int | None:
+    try:
+        import pyoxigraph
+        return len(pyoxigraph.Store.read_only(str(path)))
+    except Exception:  # noqa: BLE001 - a count we cannot get is left out, not fatal
+        return None
+
+
+def _join(*notes: str) -> str:
+    return "; ".join(dict.fromkeys(n for n in notes if n))
+
+
+def tail(text: str, lines: int = 5) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.out = Path(args.out)
+        self.kg = kg_command()
+        self.timeout = args.timeout
+
+    def log(self, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    def measure(self, row: Row, cmd: list[str], work: Path, after=None) -> None:
+        """Run cmd; on success append the run (after() may add a triple count)."""
+        run = measure.run(cmd, timeout=self.timeout, cwd=str(work))
+        record = {"seconds": run.seconds, "peak_mb": run.peak_mb, "tree_mb": run.tree_mb,
+                  "returncode": run.returncode}
+        if run.returncode != 0 or run.timed_out:
+            row.status = "failed"
+            row.note = (f"timed out after {self.timeout:g} s" if run.timed_out
+                        else f"exit {run.returncode}: {tail(run.stderr, 3)}")
+        elif after is not None:
+            record["triples"] = after(run)
+        row.runs.append(record)
+        shown = f"{run.seconds:.2f} s, {run.peak_mb:.0f} MB" if row.status == "ok" else row.status
+        self.log(f"  [{row.size:,}] {row.label}: {shown}")
+
+    def floor(self, row: Row, corpus: Path, work: Path) -> None:
+        def parsed(run):
+            found = json.loads(run.stdout)
+            if found["parsed"] != row.size:
+                row.note = _join(row.note, f"parsed {found['parsed']} files of {row.size}")
+            return None  # the floor makes no triples
+
+        self.measure(row, [sys.executable, str(HERE / "floor.py"), str(corpus)], work, parsed)
+
+    def startup(self, row: Row, corpus: Path, work: Path) -> None:
+        """The fixed cost in every kg row: interpreter start and imports."""
+        self.measure(row, [*self.kg, "--version"], work)
+
+    def export(self, row: Row, corpus: Path, work: Path) -> None:
+        target = Path(tempfile.mkdtemp(prefix="export-", dir=work))
+        try:
+            def triples(run):
+                m = re.search(r"(\d+) files read.* (\d+) triples", run.stderr)
+                if m and int(m.group(1)) != row.size:
+                    row.note = _join(row.note, f"kg read {m.group(1)} files of {row.size}")
+                written = target / f"graph.{row.format}"
+                if row.format in ("nt", "nq") and written.exists():
+                    return count_lines(written)  # a statement per line
+                return int(m.group(2)) if m else None
+
+            self.measure(row, [*self.kg, "export", str(corpus), "--format", row.format, "--output", str(target)],
+                         work, triples)
+        finally:
+            shutil.rmtree(target, ignore_errors=True)
+
+    def load(self, row: Row, corpus: Path, work: Path) -> None:
+        target = Path(tempfile.mkdtemp(prefix="store-", dir=work))
+        try:
+            # The store's own count includes what kg keeps beside the data (its sync
+            # record); summarize() prefers the N-Quads export's count of the same corpus.
+            self.measure(row, [*self.kg, "load", str(corpus), "--store", str(target / "store")], work,
+                         lambda run: store_size(target / "store"))
+        finally:
+            shutil.rmtree(target, ignore_errors=True)
+
+    def baseline(self, row: Row, corpus: Path, work: Path) -> None:
+        target = work / "baseline.ttl"
+        try:
+            self.measure(row, [sys.executable, str(HERE / "baseline.py"), str(corpus), str(target)], work,
+                         lambda run: int(run.stdout.split()[-1]))
+        finally:
+            target.unlink(missing_ok=True)
+
+
+def summarize(rows: list[Row]) -> None:
+    """Medians over the runs, then the ratios within each corpus size."""
+    for row in rows:
+        ok = [r for r in row.runs if r["returncode"] == 0]
+        if row.status != "ok" or not ok:
+            continue
+        row.seconds = statistics.median(r["seconds"] for r in ok)
+        row.peak_mb = statistics.median(r["peak_mb"] for r in ok)
+        trees = [r["tree_mb"] for r in ok if r["tree_mb"] is not None]
+        row.tree_mb = statistics.median(trees) if trees else None
+        counts = [r.get("triples") for r in ok if r.get("triples") is not None]
+        row.triples = counts[0] if counts else None
+        if row.triples and row.seconds:
+            row.triples_per_s = row.triples / row.seconds
+    for size in sorted({r.size for r in rows}):
+        same = [r for r in rows if r.size == size]
+        floor = next((r for r in same if r.task == "floor" and r.seconds), None)
+        base = next((r for r in same if r.task == "baseline" and r.seconds), None)
+        nq = next((r for r in same if r.format == "nq" and r.triples), None)
+        for row in same:
+            if row.task == "load" and row.seconds and nq:
+                row.triples, row.note = nq.triples, "quads loaded (the nq export's count)"
+                row.triples_per_s = row.triples / row.seconds
+            if row.task in ("export", "load") and row.seconds:
+                row.kg_over_floor = row.seconds / floor.seconds if floor else None
+                row.baseline_over_kg = base.seconds / row.seconds if base else None
+
+
+def table(rows: list[Row]) -> str:
+    head = ["articles", "task", "seconds", "peak MB", "tree MB", "kg/floor", "baseline/kg", "triples", "triples/s",
+            "note"]
+    lines = [head]
+
+    def num(value, fmt):
+        return "" if value is None else format(value, fmt)
+
+    for r in rows:
+        if r.status != "ok":
+            lines.append([f"{r.size:,}", r.label, r.status, "", "", "", "", "", "",
+                          r.note.splitlines()[0][:70] if r.note else ""])
+            continue
+        lines.append([f"{r.size:,}", r.label, num(r.seconds, ".2f"), num(r.peak_mb, ".0f"), num(r.tree_mb, ".0f"),
+                      num(r.kg_over_floor, ".2f"), num(r.baseline_over_kg, ".1f"), num(r.triples, ","),
+                      num(r.triples_per_s, ",.0f"), r.note])
+    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
+    left = {1, len(head) - 1}
+    out = []
+    for n, line in enumerate(lines):
+        out.append("  ".join(c.ljust(widths[i]) if i in left or n == 0 and i < 2 else c.rjust(widths[i])
+                             for i, c in enumerate(line)).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description="Benchmark kg against the parse floor and a naive rdflib baseline.")
+    parser.add_argument("--sizes", default=None,
+                        help=f"comma-separated corpus sizes (default {','.join(map(str, DEFAULT_SIZES))})")
+    parser.add_argument("--large", action="store_true", help=f"also measure {LARGE:,} articles")
+    parser.add_argument("--formats", default=None, help="comma-separated kg formats (default: all kg registers)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the median is reported")
+    parser.add_argument("--keep", action="store_true", help="keep the generated corpora (in OUT/corpus-SIZE-seedS)")
+    parser.add_argument("--out", default=str(HERE / "out"), help="folder for results and scratch files (default bench/out)")
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument("--baseline-max", type=int, default=10000,
+                        help="skip the rdflib baseline above this many articles (default 10000: it needs ~45 MB "
+                             "and ~2 s per 1,000 articles)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the rdflib baseline")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds before a measurement is killed")
+    args = parser.parse_args(argv)
+    try:
+        sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")] if args.sizes else list(DEFAULT_SIZES)
+    except ValueError:
+        parser.error("--sizes takes comma-separated integers, e.g. 1000,10000")
+    if args.large and LARGE not in sizes:
+        sizes.append(LARGE)
+    if any(s < 1 for s in sizes):
+        parser.error("sizes must be 1 or more")
+    if args.repeat < 1:
+        parser.error("--repeat must be 1 or more")
+    args.sizes = sizes
+    return parser, args
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser, args = parse_args(argv)
+    bench = Bench(args)
+    try:
+        known = kg_formats(bench.kg)
+    except (OSError, subprocess.CalledProcessError) as err:
+        print(f"run: error: cannot ask the installed kg for its formats: {err}", file=sys.stderr)
+        return 1
+    if args.formats:
+        chosen = [f.strip() for f in args.formats.split(",") if f.strip()]
+        unknown = [f for f in chosen if f not in known]
+        if unknown:
+            parser.error(f"unknown format(s) {', '.join(unknown)}; kg registers: {', '.join(known)}")
+    else:
+        chosen = known
+    load_ok = has_command(bench.kg, "load")
+    bench.out.mkdir(parents=True, exist_ok=True)
+    started = datetime.now(timezone.utc)
+    load_before = os.getloadavg()
+    stamp = started.strftime("%Y%m%d-%H%M%S")
+    work = Path(tempfile.mkdtemp(prefix=f"work-{stamp}-", dir=bench.out))
+    rows: list[Row] = []
+    generated: dict[int, float] = {}
+    try:
+        for size in args.sizes:
+            corpus = bench.out / f"corpus-{size}-seed{args.seed}"
+            shutil.rmtree(corpus, ignore_errors=True)
+            t0 = time.perf_counter()
+            generate.generate(corpus, size, args.seed)
+            generated[size] = time.perf_counter() - t0
+            bench.log(f"[{size:,}] generated {size:,} articles in {generated[size]:.2f} s")
+            size_rows = [Row(size, "floor", "parse floor (libyaml, all cores)"),
+                         Row(size, "startup", "kg startup (kg --version)")]
+            size_rows += [Row(size, "export", f"kg export {f}", format=f, note="quads" if f == "nq" else "")
+                          for f in chosen]
+            size_rows.append(Row(size, "load", "kg load (embedded)", note="quads in the store after the load"))
+            size_rows.append(Row(size, "baseline", "baseline (frontmatter+rdflib)"))
+            for row in size_rows:
+                if row.task == "load" and not load_ok:
+                    row.status, row.note = "n/a", "this kg has no `load` command"
+                if row.task == "baseline" and (args.no_baseline or size > args.baseline_max):
+                    row.status, row.note = "n/a", ("--no-baseline" if args.no_baseline
+                                                   else f"skipped above --baseline-max {args.baseline_max:,}")
+            for _ in range(args.repeat):
+                for row in size_rows:
+                    if row.status == "ok":
+                        getattr(bench, row.task)(row, corpus, work)
+            rows += size_rows
+            if not args.keep:
+                shutil.rmtree(corpus, ignore_errors=True)
+    finally:  # also on Ctrl-C: no scratch files or unkept corpora left behind
+        shutil.rmtree(work, ignore_errors=True)
+        if not args.keep:
+            for size in args.sizes:
+                shutil.rmtree(bench.out / f"corpus-{size}-seed{args.seed}", ignore_errors=True)
+    summarize(rows)
+    print(table(rows))
+    result = {
+        "schema": SCHEMA_VERSION,
+        "started": started.isoformat(timespec="seconds"),
+        "git": git_info(),
+        "machine": {**machine_info(), "load_average_start": load_before},
+        "kg": {"command": bench.kg, "formats": known,
+               "version": subprocess.run([*bench.kg, "--version"], capture_output=True, text=True).stdout.strip()},
+        "options": {"sizes": args.sizes, "formats": chosen, "repeat": args.repeat, "large": args.large,
+                    "keep": args.keep, "seed": args.seed, "baseline_max": args.baseline_max,
+                    "no_baseline": args.no_baseline, "timeout": args.timeout},
+        "generate_seconds": {str(k): v for k, v in generated.items()},
+        "rows": [asdict(r) for r in rows],
+    }
+    text = json.dumps(result, indent=2) + "\n"
+    path = bench.out / f"results-{stamp}.json"
+    path.write_text(text, encoding="utf-8")
+    (bench.out / "latest.json").write_text(text, encoding="utf-8")
+    bench.log(f"results: {path}")
+    return 1 if any(r.status == "failed" for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""Check a graph against the SHACL shapes of the published vocabulary (vocab/shapes.ttl).
+
+The graph is either mapped from article files (the same pipeline as kg export)
+or read from export files. It is put, as the union of its named graphs, into a
+pyoxigraph Store: pySHACL (0.40+) validates a Store directly, about ten times
+faster than the same triples in an rdflib Graph (measured: 2.0 s against 21 s
+for 1,000 articles).
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyshacl
+import rdflib
+from pyoxigraph import Quad, RdfFormat, Store, parse
+from rdflib.namespace import SH
+
+from .corpus import Corpus, read_corpus
+from .problems import Report, printable
+from .read import DEFAULT_MAX_FILE_SIZE
+from .terms import DEFAULT_BASE
+from .vocabulary import shapes
+
+# Export files, by suffix; anything else is an article file or folder.
+EXPORT_SUFFIXES = {
+    ".ttl": RdfFormat.TURTLE,
+    ".nt": RdfFormat.N_TRIPLES,
+    ".nq": RdfFormat.N_QUADS,
+    ".trig": RdfFormat.TRIG,
+    ".jsonld": RdfFormat.JSON_LD,
+}
+
+
+class ValidationInputError(Exception):
+    """The inputs cannot be validated: unreadable, unparsable, mixed or empty."""
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    """One SHACL validation result, its terms written as in Turtle (prefixed where known)."""
+
+    shape: str
+    focus: str
+    path: str
+    value: str
+    message: str
+    component: str
+
+    def __str__(self) -> str:
+        return printable(f"{self.focus} {self.path or '-'} {self.value or '-'}: {self.message}")
+
+
+@dataclass
+class ValidationResult:
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+    triples: int = 0
+    seconds: float = 0.0
+    corpus: Corpus | None = None  # when the graph was mapped from article files
+
+    def by_shape(self) -> dict[str, list[Violation]]:
+        groups: dict[str, list[Violation]] = {}
+        for v in self.violations:
+            groups.setdefault(v.shape, []).append(v)
+        return groups
+
+
+def is_export_file(path) -> bool:
+    return Path(path).suffix.lower() in EXPORT_SUFFIXES
+
+
+def validate(
+    inputs: Iterable = ("seeds",),
+    base: str = DEFAULT_BASE,
+    report: Report | None = None,
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+) -> ValidationResult:
+    """Validate export files, or the graph kg maps from article files and folders.
+
+    Raises ValidationInputError when the inputs mix both kinds, when an export
+    file cannot be read or parsed, or when no article can be read.
+    """
+    inputs = [Path(i) for i in inputs]
+    exports = [i for i in inputs if is_export_file(i) and not i.is_dir()]
+    if exports and len(exports) != len(inputs):
+        raise ValidationInputError("give either export files (.ttl, .nt, .nq, .trig, .jsonld) "
+                                   "or article files and folders, not both")
+    if exports:
+        return validate_store(load_exports(exports))
+    corpus = read_corpus(inputs, base, report, max_file_size)
+    if not corpus.exported:
+        raise ValidationInputError("no article could be read from the inputs "
+                                   "(to check export files, name them: kg validate exports/graph.ttl)")
+    result = validate_quads(corpus.quads())
+    result.corpus = corpus
+    return result
+
+
+def validate_quads(quads: Iterable[Quad]) -> ValidationResult:
+    """Validate the union of the graphs of these quads (what the Turtle export holds)."""
+    return validate_store(union_store(quads))
+
+
+def union_store(quads: Iterable[Quad]) -> Store:
+    store = Store()
+    store.bulk_extend(Quad(q.subject, q.predicate, q.object) for q in quads)
+    return store
+
+
+def load_exports(paths: Iterable[Path]) -> Store:
+    """Parse export files into one Store holding the union of all their graphs."""
+    quads: list[Quad] = []
+    for path in paths:
+        fmt = EXPORT_SUFFIXES[path.suffix.lower()]
+        try:
+            quads.extend(parse(path=str(path), format=fmt))
+        except OSError as err:
+            raise ValidationInputError(f"{path}: cannot read file: {err.strerror or err}") from None
+        except (SyntaxError, ValueError) as err:
+            raise ValidationInputError(f"{path}: not valid {fmt.name}: {err}") from None
+    return union_store(quads)
+
+
+def validate_store(store: Store) -> ValidationResult:
+    """Validate the default graph of a Store against vocab/shapes.ttl."""
+    started = time.perf_counter()
+    triples = len(store)
+    # rdflib logs a traceback for every ill-typed literal (say "980px"^^xsd:integer)
+    # it meets; the violation report already says what is wrong with it.
+    term_log = logging.getLogger("rdflib.term")
+    level = term_log.level
+    term_log.setLevel(logging.CRITICAL)
+    try:
+        conforms, results, _ = pyshacl.validate(
+            _data_graph(store, triples), shacl_graph=shapes(), inference="none", advanced=False, meta_shacl=False)
+    finally:
+        term_log.setLevel(level)
+    violations = sorted(_violations(results))
+    return ValidationResult(bool(conforms) and not violations, violations, triples,
+                            time.perf_counter() - started)
+
+
+try:
+    from pyshacl.graph_abstraction import OxigraphDataGraph
+except ImportError:  # a pySHACL without its Oxigraph layer: give it the Store itself
+    OxigraphDataGraph = None
+
+if OxigraphDataGraph is not None:
+    class _SizedDataGraph(OxigraphDataGraph):
+        """pySHACL 0.40.1 tests the truth of the data graph for every result it
+        reports, which on a Store counts all its triples: 1,355 violations in the
+        graph of 1,000 articles took 105 s instead of 1 s. The Store does not change
+        during validation, so its size is counted once. (Fixed upstream in 0.40.2.)"""
+
+        def __init__(self, store: Store, size: int):
+            super().__init__(store)
+            self._size = size
+
+        def __bool__(self) -> bool:
+            return self._size > 0
+
+
+def _data_graph(store: Store, size: int):
+    return store if OxigraphDataGraph is None else _SizedDataGraph(store, size)
+
+
+def _violations(results: rdflib.Graph) -> Iterator[Violation]:
+    names = shapes().namespace_manager
+    for r in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+        def one(pred, r=r):
+            return next(iter(sorted(results.objects(r, pred))), None)
+
+        messages = sorted(str(m) for m in results.objects(r, SH.resultMessage))
+        yield Violation(
+            shape=_show(one(SH.sourceShape), names),
+            focus=_show(one(SH.focusNode), names, data=True),
+            path=_show(one(SH.resultPath), names),
+            value=_show(one(SH.value), names, data=True),
+            message="; ".join(messages),
+            component=_show(one(SH.sourceConstraintComponent), names),
+        )
+
+
+def _show(term, names, data: bool = False) -> str:
+    """A term as in Turtle; vocabulary IRIs prefixed, data IRIs written in full."""
+    if term is None:
+        return ""
+    if isinstance(term, rdflib.BNode):
+        return "[]"
+    if isinstance(term, rdflib.URIRef) and data:
+        return f"<{term}>"
+    if isinstance(term, rdflib.Literal) and term.datatype == rdflib.XSD.string:
+        return rdflib.Literal(str(term)).n3()  # a plain string, as Turtle writes it
+    return term.n3(names)
+
+
+def format_violations(result: ValidationResult, limit: int = 0) -> Iterator[str]:
+    """Violations grouped by shape, each group headed by its count; ``limit`` > 0
+    caps the lines shown per shape."""
+    for shape, group in sorted(result.by_shape().items()):
+        yield f"{shape}: {len(group)} violation{'s' * (len(group) != 1)}"
+        shown = group if limit <= 0 else group[:limit]
+        for v in shown:
+            yield f"  {v}"
+        if len(shown) < len(group):
+            yield f"  ... and {len(group) - len(shown)} more"
