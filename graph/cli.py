@@ -8,12 +8,12 @@ import click
 
 from . import __version__, formats
 from .corpus import read_corpus
-from .export import STDOUT, atomic_writer, export as export_corpus
+from .export import STDOUT, OutputError, atomic_writer, export as export_corpus
 from .problems import Report, printable
 from .read import DEFAULT_MAX_FILE_SIZE
 from .terms import DEFAULT_BASE
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,7 +50,9 @@ def _format_choice(ctx, param, values):
               help="Worker processes for parsing (default: all cores; 1 for none).")
 @click.option("--validate", "validate_", is_flag=True,
               help="Check the graph against the SHACL shapes first; write nothing if it does not conform.")
-def export(inputs, format_, output, compact_json, base, max_file_size, explain_merges, jobs, validate_):
+@click.option("--strict", is_flag=True,
+              help="Fail (exit 1, write nothing) on any problem: errors, warnings, unknown fields.")
+def export(inputs, format_, output, compact_json, base, max_file_size, explain_merges, jobs, validate_, strict):
     """Export the articles in INPUTS (files or folders, default: seeds/) as a knowledge graph.
 
     Folders are searched recursively for .md, .markdown and .txt files that
@@ -67,33 +69,31 @@ def export(inputs, format_, output, compact_json, base, max_file_size, explain_m
     report = Report(stream=sys.stderr)
     try:
         result = export_corpus(inputs or ("seeds",), format_, output, base, report, max_file_size, jobs,
-                               explain=explain_merges, validate=validate_,
+                               explain=explain_merges, validate=validate_, strict=strict,
                                options={"compact_json": compact_json})
-    except OSError as err:
-        click.echo(f"kg: error: cannot write the export: {printable(str(err))}", err=True)
-        sys.exit(EXIT_FAILED)
-    except formats.FormatError as err:
+    except (OutputError, OSError, formats.FormatError) as err:  # no traceback, previous files kept
         click.echo(f"kg: error: {printable(str(err))}", err=True)
         sys.exit(EXIT_FAILED)
-    if result.validation is not None and not result.validation.conforms:
-        _print_validation(result.validation)
-        click.echo("kg: error: the graph does not conform to the shapes; nothing written, "
-                   "the previous export is untouched", err=True)
-        sys.exit(EXIT_FAILED)
+    except KeyboardInterrupt:
+        click.echo("kg: interrupted; export files are replaced only when complete, "
+                   "so none was left half-written", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     corpus = result.corpus
     _report_unmapped(corpus)
     if explain_merges:
         for line in corpus.explain_merges():
             click.echo(printable(line), err=to_stdout)  # stdout holds the graph
-    click.echo(
-        f"kg: {_describe(corpus.counts())}, {result.triples} triples "
-        f"in {result.seconds:.2f} s -> {', '.join(map(str, result.written))}",
-        err=True,
-    )
     if result.validation is not None:
         _print_validation(result.validation)
-    if not corpus.exported:
-        click.echo("kg: error: no article could be exported", err=True)
+    warnings = report.warnings + len(corpus.unmapped)
+    click.echo(
+        f"kg: {_describe(corpus.counts())}, {result.triples} triples; "
+        f"{report.errors} errors, {warnings} warnings; {result.seconds:.2f} s -> "
+        f"{', '.join(map(str, result.written)) or 'nothing written'}",
+        err=True,
+    )
+    if result.stopped:
+        click.echo(f"kg: error: {result.stopped}", err=True)
         sys.exit(EXIT_FAILED)
 
 
@@ -104,7 +104,7 @@ def _report_unmapped(corpus) -> None:
 
 def _describe(c: dict) -> str:
     merges = ", ".join(f"{n} {kind}" for kind, n in c["merges"].items()) or "none"
-    return (f"{c['files']} files read, {c['articles']} articles ({c['with_file']} with a file, "
+    return (f"{c['files']} files read ({c['skipped']} skipped), {c['articles']} articles ({c['with_file']} with a file, "
             f"{c['without_file']} only linked), {c['providers']} providers, {c['topics']} topics, "
             f"{c['images']} images, merges: {merges}")
 

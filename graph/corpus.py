@@ -60,6 +60,7 @@ class Corpus:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     jobs: int = 1
     report: Report = field(default_factory=Report)
+    skipped: list[Source] = field(default_factory=list)  # files that gave no article
     # the records of the first pass, pickled: file index -> (offset, length) in the spool
     spooled: dict[int, tuple[int, int]] = field(default_factory=dict)
     spool: object = field(default_factory=lambda: tempfile.TemporaryFile(prefix="kg-records-"))
@@ -96,6 +97,7 @@ class Corpus:
         return {
             "files": len(self.sources),
             "exported": self.exported,
+            "skipped": len(self.skipped),
             "articles": len(res.files) + len(res.stubs),
             "with_file": len(res.files),
             "without_file": len(res.stubs),
@@ -142,6 +144,8 @@ def read_corpus(
             corpus.digests[index] = digest
             corpus.spooled[index] = (spool.tell(), len(blob))
             spool.write(blob)
+        else:
+            corpus.skipped.append(sources[index])
     spool.flush()  # before the second pass forks its workers
     corpus.resolution = resolver.finish()
     report.extend(corpus.resolution.problems)

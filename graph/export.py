@@ -1,13 +1,19 @@
-"""Write a corpus's graph to files, each replaced atomically.
+"""Write a corpus's graph to files, replaced all together and atomically.
 
 Streaming formats (ttl, nt, nq, trig) are written piece by piece as files are
-mapped; whole-graph formats get every quad at the end. Every file is written to
-a temporary file in the output folder and renamed into place only when
-complete: an interrupted or failed run leaves the previous export intact.
+mapped; whole-graph formats get every quad at the end.
+
+Every file is first written to a temporary file in the output folder
+(``.kg-tmp-PID-*.part``: hidden, never named like an export) and synced; only
+when all of them are complete are they renamed into place. A failed,
+interrupted or killed run leaves the previous export files as they were. A
+killed run cannot remove its temporary files: the next run into the same folder
+removes those whose process is gone.
 """
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import sys
@@ -29,6 +35,12 @@ if TYPE_CHECKING:
 
 TMP_PREFIX = ".kg-tmp-"
 STDOUT = "-"  # the output that means standard output
+TMP_SUFFIX = ".part"
+STALE_AFTER = 3600  # seconds without a write: no live run leaves its file that long
+
+
+class OutputError(Exception):
+    """The export could not be written (folder, permissions, full disk); no file was replaced."""
 
 
 @dataclass
@@ -37,7 +49,14 @@ class ExportResult:
     written: list[Path | str] = field(default_factory=list)  # "<stdout>" for standard output
     triples: int = 0
     seconds: float = 0.0
+    report: Report | None = None
+    stopped: str | None = None  # why nothing was written, when nothing was
     validation: ValidationResult | None = None  # with validate=True
+
+    @property
+    def problems(self) -> int:
+        """Problems of the run: errors, warnings, and one per unknown field name."""
+        return len(self.report.problems if self.report else []) + len(self.corpus.unmapped)
 
 
 def export(
@@ -50,6 +69,7 @@ def export(
     jobs: int | None = None,
     explain: bool = False,
     validate: bool = False,
+    strict: bool = False,
     options: Mapping[str, Any] | None = None,
 ) -> ExportResult:
     """Read the inputs and write one file per format into ``output``.
@@ -58,8 +78,12 @@ def export(
     writes the one format chosen to standard output. ``options`` go to the
     writers (``compact_json=True``: JSON-LD on one line).
 
-    With ``validate``, the graph is first checked against the SHACL shapes; when
-    it does not conform nothing is written (``result.validation`` says why).
+    Nothing is written (``result.stopped`` says why, the previous files stay) when
+    no article could be read, when ``strict`` and the run found any problem, or
+    when ``validate`` and the graph does not conform to the SHACL shapes
+    (``result.validation`` says how). Raises OutputError when the files cannot be
+    written. ``jobs``: worker processes (default: all cores); ``explain``: keep
+    the details of merges for ``corpus.explain_merges()``.
     """
     started = time.perf_counter()
     chosen = formats.select([formats_] if isinstance(formats_, str) else formats_)
@@ -67,35 +91,63 @@ def export(
     if to_stdout and len(chosen) != 1:
         raise ValueError(f"output '{STDOUT}' (standard output) takes one format, not {len(chosen)}")
     options = dict(options or {})
+    report = report if report is not None else Report()
     corpus = read_corpus(inputs, base, report, max_file_size, jobs, explain)
-    validation = None
-    if validate:
+    result = ExportResult(corpus, report=report)
+    if not corpus.exported:
+        result.stopped = "no article could be exported; nothing written"
+    elif strict and result.problems:
+        result.stopped = f"--strict: {result.problems} problem{'s' * (result.problems != 1)} found; nothing written"
+    elif validate:
         from .validate import validate_quads  # pySHACL loads slowly: only when asked
 
-        validation = validate_quads(list(corpus.quads()))
-        if not validation.conforms:
-            return ExportResult(corpus, validation=validation, seconds=time.perf_counter() - started)
+        result.validation = validate_quads(corpus.quads())
+        if not result.validation.conforms:
+            result.stopped = "the graph does not conform to the shapes; nothing written"
+    if result.stopped:
+        result.seconds = time.perf_counter() - started
+        return result
     if to_stdout:
         stream = sys.stdout.buffer
-        triples = write_corpus(corpus, chosen, {chosen[0].name: stream}, options)
+        result.triples = write_corpus(corpus, chosen, {chosen[0].name: stream}, options)
         stream.flush()
-        written: list[Path | str] = ["<stdout>"]
-    else:
-        out_dir = Path(output)
+        result.written.append("<stdout>")
+        result.seconds = time.perf_counter() - started
+        return result
+    out_dir = Path(output)
+    try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        targets = {fmt.name: out_dir / fmt.filename for fmt in chosen}
+    except OSError as err:
+        raise OutputError(f"cannot create the output folder {out_dir}: {_reason(err)}") from None
+    remove_stale_temp_files(out_dir)
+    pending = [atomic_writer(out_dir / fmt.filename, defer=True) for fmt in chosen]
+    try:
         with contextlib.ExitStack() as stack:
-            outs = {fmt.name: stack.enter_context(atomic_writer(targets[fmt.name])) for fmt in chosen}
-            triples = write_corpus(corpus, chosen, outs, options)
-        written = list(targets.values())
-    result = ExportResult(corpus, written, triples, validation=validation)
+            outs = {fmt.name: stack.enter_context(w) for fmt, w in zip(chosen, pending)}
+            result.triples = write_corpus(corpus, chosen, outs, options)
+        for writer in pending:  # all complete: put them in place together
+            writer.commit()
+            result.written.append(writer.target)
+        _sync_folder(out_dir)
+    except OSError as err:
+        kept = ("the previous export files are unchanged" if not result.written else
+                f"only {', '.join(p.name for p in result.written)} could be replaced")
+        where = getattr(err, "target", None) or out_dir
+        raise OutputError(f"cannot write {where}: {_reason(err)}; {kept}") from None
+    finally:
+        for writer in pending:
+            writer.discard()
     result.seconds = time.perf_counter() - started
     return result
 
 
 def write_corpus(corpus: Corpus, chosen: list[formats.Format], outs: dict[str, BinaryIO],
                  options: Mapping[str, Any] | None = None) -> int:
-    """Write the corpus in every chosen format; return the number of triples."""
+    """Write the corpus in every chosen format; return the number of triples.
+
+    Streaming formats get each file's piece as soon as it is mapped (in a worker
+    for large corpora); whole-graph formats get every quad at the end.
+    """
     streaming = tuple(fmt.name for fmt in chosen if fmt.streams)
     whole = [fmt for fmt in chosen if not fmt.streams]
     for name in streaming:
@@ -114,26 +166,136 @@ def write_corpus(corpus: Corpus, chosen: list[formats.Format], outs: dict[str, B
     return triples
 
 
-class atomic_writer:
-    """Context manager: a binary file that replaces ``target`` only on success."""
+def _named(writer: "atomic_writer", action):
+    """Run a file operation; an OSError it raises names the export file."""
+    try:
+        return action()
+    except OSError as err:
+        if getattr(err, "target", None) is None:
+            err.target = writer.target
+        raise
 
-    def __init__(self, target: Path):
+
+def _reason(err: OSError) -> str:
+    if err.errno == errno.ENOSPC:
+        return "the disk is full"
+    if err.errno == errno.EROFS:
+        return "the file system is read-only"
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if err.errno in (errno.ENOTDIR, errno.EEXIST):
+        return f"a file is in the way ({err.filename})" if err.filename else "a file is in the way"
+    return err.strerror or str(err)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames durable (a crash right after the run keeps the new files)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the files themselves are synced
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temp_files(folder: Path) -> list[Path]:
+    """Remove temporary files left by runs that were killed: their process is gone, or
+    (a reused process id, another machine) the file has not been written for an hour."""
+    removed = []
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return removed
+    for name in names:
+        if not (name.startswith(TMP_PREFIX) and name.endswith(TMP_SUFFIX)):
+            continue
+        path = folder / name
+        pid = name[len(TMP_PREFIX):].split("-", 1)[0]
+        try:
+            idle = time.time() - path.stat().st_mtime
+            if pid.isdigit() and _alive(int(pid)) and idle < STALE_AFTER:
+                continue  # another kg run is writing into this folder right now
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
+
+
+class atomic_writer:
+    """Context manager: a binary file that replaces ``target`` only on success.
+
+    With ``defer=True`` the complete file waits (synced) until ``commit()``, so
+    that several files can be put in place together; ``discard()`` removes a
+    temporary file that was not committed.
+    """
+
+    def __init__(self, target: Path, defer: bool = False):
         self.target = Path(target)
+        self.defer = defer
         self._file: BinaryIO | None = None
+        self._tmp: str | None = None
 
     def __enter__(self) -> BinaryIO:
-        fd, self._tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".part", dir=self.target.parent)
-        self._file = os.fdopen(fd, "wb", buffering=1 << 20)
+        fd, self._tmp = _named(self, lambda: tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-",
+                                                               suffix=TMP_SUFFIX, dir=self.target.parent))
+        self._file = _NamedFile(os.fdopen(fd, "wb", buffering=1 << 20), self)
         return self._file
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
             if exc_type is None:
-                self._file.flush()
-                os.fsync(self._file.fileno())
+                _named(self, self._file.flush)
+                _named(self, lambda: os.fsync(self._file.fileno()))
             self._file.close()
-            if exc_type is None:
-                os.replace(self._tmp, self.target)
+            if exc_type is None and not self.defer:
+                self.commit()
         finally:
-            if os.path.exists(self._tmp):
+            if exc_type is not None or not self.defer:
+                self.discard()
+
+    def commit(self) -> None:
+        os.replace(self._tmp, self.target)
+        self._tmp = None
+
+    def discard(self) -> None:
+        if self._file is not None and not self._file.closed:
+            try:
+                self._file.close()
+            except OSError:  # flushing what is being thrown away failed (a full disk): no matter
+                pass
+        if self._tmp is not None:
+            try:
                 os.unlink(self._tmp)
+            except FileNotFoundError:
+                pass
+            self._tmp = None
+
+
+class _NamedFile:
+    """A binary file whose write errors name the export file they were for."""
+
+    def __init__(self, file: BinaryIO, writer: atomic_writer):
+        self._file, self._writer = file, writer
+
+    def write(self, data: bytes) -> int:
+        return _named(self._writer, lambda: self._file.write(data))
+
+    def __getattr__(self, name):
+        return getattr(self._file, name)

@@ -10,15 +10,21 @@ import unicodedata
 from collections.abc import Mapping
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from pyoxigraph import NamedNode
+
+from .problems import kind
+
 ALLOWED_SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": "80", "https": "443"}
 
-# ASCII characters that may stand as they are in an IRI (RFC 3987 unreserved +
-# reserved); '%' is kept only before two hex digits.
+# ASCII characters that may stand as they are in an IRI's path and query (RFC 3987
+# unreserved, sub-delims, ':', '@', '/', '?'; not '[' ']' '#', which only the host
+# or the fragment may hold); '%' is kept only before two hex digits.
 _IRI_SAFE = set(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;="
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?@!$&'()*+,;="
 )
 _PCT = re.compile(r"%[0-9A-Fa-f]{2}")
+_NEEDS_ESCAPE = re.compile(r"[^A-Za-z0-9\-._~:/?@!$&'()*+,;=]")  # not in _IRI_SAFE (or '%')
 
 TRACKING_PARAMS = {
     "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "ocid", "cmpid", "ito",
@@ -30,14 +36,12 @@ class UnusableURL(ValueError):
     """A URL that cannot identify a web resource (no scheme, javascript:, data:, ...)."""
 
 
-# Anything that needs work: a character outside the safe set, or any '%'.
-_NEEDS_ESCAPE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]")
 
 
 def iri_escape(text: str) -> str:
-    """Percent-encode what is not allowed in an IRI; keep non-ASCII letters and digits."""
-    if not _NEEDS_ESCAPE.search(text):  # the common case: nothing to do
-        return text
+    """Percent-encode what is not allowed in an IRI path or query; keep non-ASCII letters and digits."""
+    if not _NEEDS_ESCAPE.search(text):
+        return text  # the common case, at regex speed
     out = []
     i = 0
     while i < len(text):
@@ -60,7 +64,7 @@ def _is_surrogate(ch: str) -> bool:
 
 # A URL that normalize_url would return unchanged: lower-case scheme and host, no
 # port, no fragment, only IRI-safe ASCII, no '%' (its hex digits need upper-casing).
-_CLEAN = re.compile(r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*[a-z0-9]/[A-Za-z0-9\-._~:/?\[\]@!$&'()*+,;=]*\Z")
+_CLEAN = re.compile(r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*[a-z0-9]/[A-Za-z0-9\-._~:/?@!$&'()*+,;=]*\Z")
 _TRACKING_HINT = re.compile(r"[?&](?:utm_|fbclid|gclid|dclid|msclkid|mc_|ocid|cmpid|ito|_ga|igshid|yclid|twclid)"
                             r"|[?&](?:&|\Z)|\?\Z", re.IGNORECASE)
 
@@ -72,15 +76,16 @@ def normalize_url(url: object) -> str:
     Raises UnusableURL for values that are not http(s) URLs.
     """
     if not isinstance(url, str):
-        raise UnusableURL(f"is a {type(url).__name__}, not a URL")
+        raise UnusableURL(f"is {kind(url)}, not a URL")
     if _CLEAN.match(url) and not _TRACKING_HINT.search(url):
         return url  # already in normal form: the common case, and the hot path
     text = url.strip()
     if not text:
         raise UnusableURL("is empty")
-    # Characters that would break the split (whitespace inside, backslashes) are
-    # escaped first, so 'https://a.b/x y' is kept as 'https://a.b/x%20y'.
-    text = "".join("%20" if ch.isspace() else ("/" if ch == "\\" else ch) for ch in text)
+    # Whitespace inside would break the split: escaped first, so 'https://a.b/x y' is
+    # kept as 'https://a.b/x%20y'. Everything else an IRI may not hold (quotes, <>, {},
+    # backslashes, control characters) is percent-encoded by iri_escape at the end.
+    text = "".join("%20" if ch.isspace() else ch for ch in text)
     try:
         parts = urlsplit(text)
     except ValueError as err:
@@ -93,6 +98,8 @@ def normalize_url(url: object) -> str:
     host = (parts.hostname or "").rstrip(".")
     if not host:
         raise UnusableURL("has no host")
+    if not (_valid_host(host) or (":" in host and _IPV6.fullmatch(host))):
+        raise UnusableURL("has an invalid host name")
     try:
         port = parts.port
     except ValueError:
@@ -104,7 +111,20 @@ def normalize_url(url: object) -> str:
         netloc += f":{port}"
     query = "&".join(p for p in parts.query.split("&") if p and not _is_tracking(p))
     path = parts.path or "/"
-    return iri_escape(urlunsplit((scheme, netloc, path, query, "")))
+    iri = urlunsplit((scheme, netloc, iri_escape(path), iri_escape(query), ""))
+    try:
+        NamedNode(iri)  # the last word: the IRI parser of the writers must accept it
+    except ValueError:
+        raise UnusableURL("cannot be made into a valid IRI") from None
+    return iri
+
+
+_IPV6 = re.compile(r"[0-9a-f:.]+")
+
+
+def _valid_host(host: str) -> bool:
+    """Letters (any script: IRIs allow internationalised names), digits, '-', '_' and '.'."""
+    return all(ch.isalnum() or ch in "-._" for ch in host) and ".." not in host
 
 
 def _is_tracking(param: str) -> bool:

@@ -22,15 +22,46 @@ class Problem:
 
 
 def printable(text: str) -> str:
-    """Escape control characters (terminal escape sequences included) from the data."""
+    """Escape what could act on a terminal rather than be shown: control characters
+    (so escape sequences too), lone surrogates, line separators and the bidi controls
+    that can make a message read differently from what it says."""
     out = []
     for ch in text:
         code = ord(ch)
-        if code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000:
+        if (code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000
+                or code in _INVISIBLE):
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
         else:
             out.append(ch)
     return "".join(out)
+
+
+_INVISIBLE = {0x2028, 0x2029, 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+
+
+def kind(value) -> str:
+    """A value's type in the words of a front-matter author, not of Python."""
+    from datetime import date, datetime
+
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, datetime):
+        return "a date and time"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, (list, tuple, set)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, bytes):
+        return "binary data"
+    return "a " + type(value).__name__
 
 
 @dataclass

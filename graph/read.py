@@ -6,22 +6,19 @@ keeps URLs such as ``...market---beyond-2020...`` intact.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from .problems import ERROR, Problem
+from . import safeyaml
+from .problems import ERROR, WARNING, Problem, kind
 
 SUFFIXES = (".md", ".markdown", ".txt")
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
-
-# libyaml when available: about 10x faster than the pure-Python loader. Both are
-# "safe" loaders: Python tags such as !!python/object are refused.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _DELIMITER = re.compile(r"---[ \t]*\r?\n?")
 _END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
@@ -45,6 +42,7 @@ class Document:
     data: dict
     body: str
     lines: dict[str, int]  # top-level key -> line number in the file
+    problems: list[Problem] = field(default_factory=list)  # warnings found while parsing
     digest: bytes = b""    # hash of the file's bytes: tells whether it changed between passes
 
 
@@ -55,8 +53,12 @@ class ReadError(Exception):
 
 
 def discover(inputs) -> tuple[list[Source], list[Problem]]:
-    """Expand files and folders (recursively) into a stable, de-duplicated list."""
-    sources: dict[Path, Source] = {}
+    """Expand files and folders (recursively) into a stable, de-duplicated list.
+
+    A broken or looping symbolic link is kept as a source, so that reading it
+    reports what is wrong with it.
+    """
+    sources: dict[object, Source] = {}
     taken: set[str] = set()  # relative paths name the source graphs: they must be unique
     problems: list[Problem] = []
     for given in inputs:
@@ -64,21 +66,21 @@ def discover(inputs) -> tuple[list[Source], list[Problem]]:
         if given.is_dir():
             root = given
             candidates = _walk(given, problems)
-        elif given.exists():
+        elif os.path.lexists(given):
             root = given.parent
             candidates = [given]
         else:
             problems.append(Problem(str(given), None, ERROR, "no such file or folder"))
             continue
         for path in candidates:
-            real = path.resolve()
-            if real in sources:  # the same file reached through overlapping inputs
+            key = _identity(path)
+            if key in sources:  # the same file reached through overlapping inputs
                 continue
-            rel = path.relative_to(root).as_posix()
+            rel = _display(path.relative_to(root).as_posix())
             if rel in taken:  # two inputs hold different files of the same name
                 rel = _unique(f"{root.resolve().name}/{rel}", taken)
             taken.add(rel)
-            sources[real] = Source(path, rel)
+            sources[key] = Source(path, rel)
     return sorted(sources.values(), key=lambda s: (s.rel, str(s.path))), problems
 
 
@@ -90,12 +92,30 @@ def _unique(rel: str, taken: set[str]) -> str:
     return candidate
 
 
+def _identity(path: Path) -> object:
+    """What makes two paths the same file: device and inode (hard and symbolic links too)."""
+    try:
+        st = path.stat()
+        return (st.st_dev, st.st_ino)
+    except OSError:  # broken link or loop: only the same path is the same
+        return os.path.abspath(path)
+
+
+def _display(rel: str) -> str:
+    """A file name that is not valid UTF-8 (bytes kept as surrogates by Python) shown with
+    \\xNN escapes: the name stays distinct and can go into a literal and an IRI."""
+    if any("\udc80" <= ch <= "\udcff" for ch in rel):
+        return os.fsencode(rel).decode("utf-8", "backslashreplace")
+    return rel
+
+
 def _walk(folder: Path, problems: list[Problem]) -> list[Path]:
     found = []
     seen_dirs = set()
 
     def on_error(err: OSError) -> None:
-        problems.append(Problem(err.filename or str(folder), None, ERROR, f"cannot read folder: {err.strerror}"))
+        problems.append(Problem(err.filename or str(folder), None, ERROR,
+                                f"folder cannot be read ({err.strerror}); its files are skipped"))
 
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=True, onerror=on_error):
         real = os.path.realpath(dirpath)
@@ -112,26 +132,46 @@ def _walk(folder: Path, problems: list[Problem]) -> list[Path]:
 
 def read_document(source: Source, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Document:
     """Read one file and parse its front matter; raise ReadError on a file-level problem."""
+    path = source.path
     try:
-        size = source.path.stat().st_size
-        if size > max_size:
-            raise ReadError(f"file is {size:,} bytes, over the limit of {max_size:,} (--max-file-size)")
-        raw = source.path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            what = "a folder" if stat.S_ISDIR(info.st_mode) else "a named pipe" if stat.S_ISFIFO(info.st_mode) \
+                else "a device or socket"
+            raise ReadError(f"is {what}, not a regular file")
+        if info.st_size > max_size:
+            raise ReadError(f"file is {info.st_size:,} bytes, over the limit of {max_size:,} bytes "
+                            f"(raise it with --max-file-size)")
+        with open(path, "rb") as f:
+            raw = f.read(max_size + 1)  # bounded even if the file grows meanwhile
+        if len(raw) > max_size:
+            raise ReadError(f"file is over the limit of {max_size:,} bytes (raise it with --max-file-size)")
     except OSError as err:
-        raise ReadError(f"cannot read file: {err.strerror or err}") from None
+        raise ReadError(_os_reason(path, err)) from None
     return parse_document(source, raw)
+
+
+def _os_reason(path: Path, err: OSError) -> str:
+    if err.errno == errno.ELOOP:
+        return "is a symbolic link that loops back on itself"
+    if err.errno == errno.ENOENT and path.is_symlink():
+        return f"is a broken symbolic link (its target {os.readlink(path)!r} does not exist)"
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return "cannot be read: permission denied"
+    return f"cannot be read: {err.strerror or err}"
 
 
 def parse_document(source: Source, raw: bytes) -> Document:
     if b"\x00" in raw:
-        raise ReadError("binary file (contains NUL bytes), not a text article")
+        raise ReadError("looks like a binary file (it contains NUL bytes), not a text article")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise ReadError(f"not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start})", line) from None
+        raise ReadError(f"is not UTF-8 text (byte 0x{raw[err.start]:02X} at offset {err.start}); "
+                        f"save it as UTF-8", line) from None
     if not text.strip():
-        raise ReadError("empty file")
+        raise ReadError("empty file" if not text else "file holds only white space")
     start = _DELIMITER.match(text)
     if not start:
         raise ReadError("no front matter: the file does not begin with a '---' line", 1)
@@ -141,15 +181,13 @@ def parse_document(source: Source, raw: bytes) -> Document:
     front = text[start.end(): end.start()]
     body = text[end.end():].lstrip("\r\n")
     try:
-        data = yaml.load(front, Loader=_Loader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
-        reason = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise ReadError(f"YAML error in front matter: {reason}", line) from None
+        data, warnings = safeyaml.load(front, first_line=2)  # the line after the opening '---'
+    except safeyaml.YAMLProblem as err:
+        raise ReadError(str(err), err.line) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ReadError(f"front matter is a {type(data).__name__}, not a mapping of fields", 2)
+        raise ReadError(f"front matter is {kind(data)}, not a mapping of fields (key: value lines)", 2)
     lines = {m.group(1): front.count("\n", 0, m.start()) + 2 for m in _TOP_KEY.finditer(front)}
-    return Document(source, data, body, lines, hashlib.blake2b(raw, digest_size=16).digest())
+    problems = [Problem(str(source.path), line, WARNING, message) for line, message in warnings]
+    return Document(source, data, body, lines, problems, hashlib.blake2b(raw, digest_size=16).digest())

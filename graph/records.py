@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import html
 import re
+import reprlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from urllib.parse import urlsplit
 
-from .identify import UnusableURL, normalize_url
-from .problems import ERROR, WARNING, Problem
+from .identify import UnusableURL, normalize_url, site_url
+from .problems import ERROR, WARNING, Problem, kind
 from .read import Document
 
 # Fields read from an article (top level) and from a related item.
@@ -23,6 +24,7 @@ ARTICLE_FIELDS = {
 }
 IGNORED_FIELDS = {"secured"}  # an opaque token of the site, not content
 YEAR_RANGE = (1800, 2200)     # dates outside are taken for data errors
+INT_RANGE = (-2**63, 2**63 - 1)  # what triple stores hold as xsd:integer (Oxigraph: 64 bits)
 
 
 @dataclass
@@ -84,6 +86,7 @@ class Parsed:
 
 def to_record(doc: Document) -> Parsed:
     fields = _Fields(doc)
+    fields.problems.extend(doc.problems)
     article = fields.article(doc.data, line=None, stub=False)
     if article is not None and doc.body.strip():
         article.body = _clean(doc.body.strip())
@@ -111,7 +114,7 @@ class _Fields:
 
         for key in data:
             if not isinstance(key, str):
-                self.warn(line, f"{where}field name {key!r} is not text; ignored")
+                self.warn(line, f"{where}field name {_show(key)} is not text; ignored")
             elif key not in ARTICLE_FIELDS and key not in IGNORED_FIELDS:
                 self.unmapped.add(where + key)
 
@@ -130,7 +133,7 @@ class _Fields:
         art.cdn_amp_url = self.url(data, "cdnAmpWebUrl", at, where)
         art.headline = self.text(data, "title", at, where)
         if art.headline is None and not stub and "title" not in data:
-            self.warn(at("title") or 1, "article has no title")
+            self.warn(None, "article has no title; exported without a headline")
         art.abstract = self.text(data, "excerpt", at, where)
         art.section = self.text(data, "category", at, where)
         art.published = self.date(data, "publishedDateTime", at, where)
@@ -141,15 +144,15 @@ class _Fields:
         art.provider = self.provider(data, at, where, art.url)
         art.topics = self.topics(data, at, where)
         art.images = self.images(data.get("images"), at("images"), where + "images")
-        kind = data.get("type")
-        if kind not in (None, "article"):
-            self.warn(at("type"), f"{where}type {_show(kind)} is not 'article'; mapped as a news article")
+        declared = data.get("type")
+        if declared not in (None, "article"):
+            self.warn(at("type"), f"{where}type {_show(declared)} is not 'article'; mapped as a news article")
         if not stub:
             for i, item in enumerate(self.items(data, "related", at, where)):
                 if isinstance(item, str):
                     item = {"webUrl": item}
                 if not isinstance(item, dict):
-                    self.warn(at("related"), f"related[{i}] is a {type(item).__name__}, not a mapping; ignored")
+                    self.warn(at("related"), f"related[{i}] is {kind(item)}, not a mapping or a URL; ignored")
                     continue
                 rel = self.article(item, at("related"), stub=True, where=f"related[{i}].")
                 if rel is not None:
@@ -162,25 +165,36 @@ class _Fields:
         value = data.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or isinstance(value, (list, dict)):
-            self.warn(at(key), f"{where}{key} is a {type(value).__name__}, not text; field dropped")
-            return None
+        if isinstance(value, (int, float, date)) and not isinstance(value, bool):
+            self.warn(at(key), f"{where}{key} is {kind(value)} ({value}), not text; kept as text")
+            value = value.isoformat() if isinstance(value, date) else str(value)
         if not isinstance(value, str):
-            self.warn(at(key), f"{where}{key} is a {type(value).__name__} ({value}); kept as text")
-            value = str(value)
-        value = _clean(value.strip())
-        return value or None
+            self.warn(at(key), f"{where}{key} is {kind(value)}, not text; field dropped")
+            return None
+        value = value.strip()
+        cleaned = _clean(value)
+        if _replaced(value, cleaned):
+            self.warn(at(key), f"{where}{key} holds invalid Unicode (unpaired surrogates); replaced with U+FFFD")
+        return cleaned or None
 
     def integer(self, data, key, at, where) -> int | None:
         value = data.get(key)
-        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
-            return int(value)
-        self.warn(at(key), f"{where}{key} {_show(value)} is not a whole number; field dropped")
-        return None
+        if value is None:
+            return None
+        number = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str) and re.fullmatch(r"\s*[-+]?[0-9]{1,30}\s*", value):
+            number = int(value)
+        if number is None:
+            self.warn(at(key), f"{where}{key} {_show(value)} is not a whole number; field dropped")
+            return None
+        if not INT_RANGE[0] <= number <= INT_RANGE[1]:
+            self.warn(at(key), f"{where}{key} {_show(value)} is too large a number; field dropped")
+            return None
+        return number
 
     def boolean(self, data, key, at, where) -> bool | None:
         value = data.get(key)
@@ -256,18 +270,23 @@ class _Fields:
             return value
         if isinstance(value, (dict, str)):
             return [value]
-        self.warn(at(key), f"{where}{key} is a {type(value).__name__}, not a list; field dropped")
+        self.warn(at(key), f"{where}{key} is {kind(value)}, not a list; field dropped")
         return []
 
     def topics(self, data, at, where) -> list[str]:
         labels = []
         for item in self.items(data, "topics", at, where):
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
-                label = _clean(" ".join(str(item).split()))
+                label = " ".join(str(item).split())
+                cleaned = _clean(label)
+                if _replaced(label, cleaned):
+                    self.warn(at("topics"), f"{where}topic {_show(cleaned)} holds invalid Unicode "
+                                            f"(unpaired surrogates); replaced with U+FFFD")
+                label = cleaned
                 if label and label not in labels:
                     labels.append(label)
             else:
-                self.warn(at("topics"), f"{where}topic {_show(item)} is not a label; ignored")
+                self.warn(at("topics"), f"{where}topic {_show(item)} is {kind(item)}, not a label; ignored")
         return labels
 
     def images(self, value, line, where) -> list[Image]:
@@ -279,7 +298,7 @@ class _Fields:
             if isinstance(item, str):
                 item = {"url": item}
             if not isinstance(item, dict):
-                self.warn(line, f"{where}[{i}] is a {type(item).__name__}, not an image; ignored")
+                self.warn(line, f"{where}[{i}] is {kind(item)}, not an image (a mapping or a URL); ignored")
                 continue
             def at(_key, line=line):
                 return line
@@ -307,12 +326,19 @@ class _Fields:
         if isinstance(value, str):
             value = {"name": value, "domain": value} if re.fullmatch(r"[\w.-]+\.\w+", value.strip()) else {"name": value}
         if not isinstance(value, dict):
-            self.warn(at("provider"), f"{where}provider is a {type(value).__name__}, not a mapping; field dropped")
+            self.warn(at("provider"), f"{where}provider is {kind(value)}, not a mapping; field dropped")
             return None
         def here(_key):
             return at("provider")
         name = self.text(value, "name", here, where + "provider.")
         domain = self.text(value, "domain", here, where + "provider.")
+        if domain is not None:
+            try:
+                site_url(domain)
+            except UnusableURL:
+                self.warn(at("provider"), f"{where}provider.domain {_show(domain)} is not a domain name; "
+                                          f"the article's own site is used")
+                domain = None
         if domain is None:
             # One node per domain: without one, the article's own site stands for it.
             domain = urlsplit(article_url).hostname or ""
@@ -326,10 +352,27 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def _clean(text: str) -> str:
-    """Replace lone surrogates (not encodable as UTF-8, so not valid RDF) with U+FFFD."""
-    return _SURROGATES.sub("\ufffd", text)
+    """Join surrogate pairs (JSON-style "\\ud83d\\ude00" escapes) into their character;
+    replace unpaired ones, which UTF-8 and so RDF cannot carry, with U+FFFD."""
+    if not _SURROGATES.search(text):
+        return text
+    return _SURROGATES.sub("\ufffd", text.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
+
+
+def _replaced(before: str, after: str) -> bool:
+    return after.count("\ufffd") > before.count("\ufffd")
 
 
 def _show(value) -> str:
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    """A value as the author wrote it, quoted for a message, cut short (aliases can make values huge)."""
+    if isinstance(value, str):
+        text = f"'{value[:80]}'"
+    elif isinstance(value, datetime):
+        text = value.isoformat(sep=" ")
+    elif isinstance(value, date):
+        text = value.isoformat()
+    elif isinstance(value, (list, dict, set, tuple)):
+        text = reprlib.repr(value)
+    else:
+        text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."

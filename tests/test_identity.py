@@ -268,7 +268,8 @@ def test_explain_merges_and_stats(write_corpus, tmp_path):
 TRICKY = ["https://a.example/x?", "https://a.example/x?&a=1", "https://a.example/x?a=1&&b", "https://a.example/x?a=1&",
           "https://a.example/x?ito=1", "https://a.example/x?UTM_source=1", "https://a.example/x?itox=1",
           "https://a.example./x", "https://a.example", "https://A.example/x", "https://a.example:443/x",
-          "https://a.example/x%2fy", "https://a.example/x#f", "https://a.example/é", "https://a.example/a b"]
+          "https://a.example/x%2fy", "https://a.example/x#f", "https://a.example/é", "https://a.example/a b",
+          "https://a.example/x[1]", "https://a.example/x?a=[1]", "https://a-.example/x", "https://-a.example/x"]
 
 
 def test_fast_path_agrees_with_the_full_normalization(ai_news, monkeypatch):

@@ -36,7 +36,7 @@ def test_crlf_and_bom():
     ("title: x\n", "no front matter"),
     ("---\ntitle: x\n", "never closed"),
     ("---\n- a\n- b\n---\n", "not a mapping"),
-    ("---\n!!python/object/apply:os.system ['true']\n---\n", "YAML error"),
+    ("---\n!!python/object/apply:os.system ['true']\n---\n", "YAML tag '!!python/object/apply:os.system' is not allowed"),
 ])
 def test_file_level_problems(text, message):
     with pytest.raises(ReadError, match=message):
