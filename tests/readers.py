@@ -19,7 +19,7 @@ NO_NETWORK = {"documentLoader": refuse_to_fetch}
 
 
 def triples(path: Path) -> set[ox.Triple]:
-    """Turtle or N-Triples (by extension), parsed by pyoxigraph."""
+    """Turtle, N-Triples or JSON-LD (by extension), parsed by pyoxigraph."""
     return {q.triple for q in ox.parse(path=str(path))}
 
 

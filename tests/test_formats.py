@@ -2,7 +2,7 @@
 
 For the seed, the real corpus and a corpus of hostile titles: the same triples
 in Turtle, N-Triples, the union of the N-Quads and TriG graphs and the expanded
-JSON-LD (pyld, and rdflib as a second reader); GraphML read by networkx holds
+JSON-LD (pyld; rdflib and pyoxigraph as other readers); GraphML read by networkx holds
 the nodes and edges the rules give. Every format is byte-identical across runs.
 """
 from __future__ import annotations
@@ -89,6 +89,7 @@ def assert_formats_agree(out, corpus):
         expected.add(ox.NamedNode(corpus_graph_iri(DEFAULT_BASE)))
         assert set(graphs) == expected, name
     assert jsonld_triples(out / "graph.jsonld") == ttl
+    assert triples(out / "graph.jsonld") == ttl  # pyoxigraph's JSON-LD parser, a third reader
     # rdflib, a second JSON-LD reader, agrees with itself reading the Turtle.
     assert set(rdflib_graph(out / "graph.jsonld", "json-ld")) == set(rdflib_graph(out / "graph.ttl", "turtle"))
     assert_graphml_follows_rules(out / "graph.graphml", ttl)
