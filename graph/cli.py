@@ -10,6 +10,7 @@ from . import __version__, formats
 from .corpus import read_corpus
 from .export import STDOUT, OutputError, atomic_writer, export as export_corpus
 from .problems import Report, printable
+from .progress import Progress
 from .read import DEFAULT_MAX_FILE_SIZE
 from .terms import DEFAULT_BASE
 
@@ -52,7 +53,9 @@ def _format_choice(ctx, param, values):
               help="Check the graph against the SHACL shapes first; write nothing if it does not conform.")
 @click.option("--strict", is_flag=True,
               help="Fail (exit 1, write nothing) on any problem: errors, warnings, unknown fields.")
-def export(inputs, format_, output, compact_json, base, max_file_size, explain_merges, jobs, validate_, strict):
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems: no progress, no summary.")
+def export(inputs, format_, output, compact_json, base, max_file_size, explain_merges, jobs, validate_, strict,
+           quiet):
     """Export the articles in INPUTS (files or folders, default: seeds/) as a knowledge graph.
 
     Folders are searched recursively for .md, .markdown and .txt files that
@@ -66,10 +69,10 @@ def export(inputs, format_, output, compact_json, base, max_file_size, explain_m
     if to_stdout and len(format_) != 1:
         raise click.UsageError(f"--output {STDOUT} writes one format to standard output; "
                                f"{len(format_)} were chosen ({', '.join(format_)})")
-    report = Report(stream=sys.stderr)
+    report, progress = _reporting(quiet)
     try:
         result = export_corpus(inputs or ("seeds",), format_, output, base, report, max_file_size, jobs,
-                               explain=explain_merges, validate=validate_, strict=strict,
+                               explain=explain_merges, validate=validate_, strict=strict, progress=progress,
                                options={"compact_json": compact_json})
     except (OutputError, OSError, formats.FormatError) as err:  # no traceback, previous files kept
         click.echo(f"kg: error: {printable(str(err))}", err=True)
@@ -86,15 +89,22 @@ def export(inputs, format_, output, compact_json, base, max_file_size, explain_m
     if result.validation is not None:
         _print_validation(result.validation)
     warnings = report.warnings + len(corpus.unmapped)
-    click.echo(
-        f"kg: {_describe(corpus.counts())}, {result.triples} triples; "
-        f"{report.errors} errors, {warnings} warnings; {result.seconds:.2f} s -> "
-        f"{', '.join(map(str, result.written)) or 'nothing written'}",
-        err=True,
-    )
+    if not quiet:
+        click.echo(
+            f"kg: {_describe(corpus.counts())}, {result.triples} triples; "
+            f"{report.errors} errors, {warnings} warnings; {result.seconds:.2f} s -> "
+            f"{', '.join(map(str, result.written)) or 'nothing written'}",
+            err=True,
+        )
     if result.stopped:
         click.echo(f"kg: error: {result.stopped}", err=True)
         sys.exit(EXIT_FAILED)
+
+
+def _reporting(quiet: bool) -> tuple[Report, Progress]:
+    """Problems go to stderr as found; a progress line too when stderr is a terminal."""
+    progress = Progress(sys.stderr, enabled=False if quiet else None)
+    return Report(stream=sys.stderr, before_print=progress.clear), progress
 
 
 def _report_unmapped(corpus) -> None:

@@ -13,6 +13,7 @@ import functools
 import multiprocessing
 import os
 import pickle
+import signal
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -23,6 +24,7 @@ from pyoxigraph import NamedNode, Quad
 from .identify import corpus_graph_iri, source_graph_iri
 from .mapping import map_file, map_shared
 from .problems import ERROR, Problem, Report
+from .progress import NoProgress, Progress
 from .read import DEFAULT_MAX_FILE_SIZE, ReadError, Source, discover, read_document
 from .records import Article, Parsed, to_record
 from .resolve import Resolution, Resolver
@@ -61,6 +63,7 @@ class Corpus:
     jobs: int = 1
     report: Report = field(default_factory=Report)
     skipped: list[Source] = field(default_factory=list)  # files that gave no article
+    progress: Progress = field(default_factory=NoProgress)
     # the records of the first pass, pickled: file index -> (offset, length) in the spool
     spooled: dict[int, tuple[int, int]] = field(default_factory=dict)
     spool: object = field(default_factory=lambda: tempfile.TemporaryFile(prefix="kg-records-"))
@@ -83,8 +86,11 @@ class Corpus:
         """
         encode = encode or _identity
         work = functools.partial(_map_one, self, encode)
+        self.progress.start("writing", len(self.spooled))
         for index, payload in _run(work, sorted(self.spooled), self.jobs):
+            self.progress.advance()
             yield NamedNode(source_graph_iri(self.base, self.sources[index].rel)), payload
+        self.progress.finish()
         yield NamedNode(corpus_graph_iri(self.base)), encode(map_shared(self.resolution, self.base))
 
     def quads(self) -> Iterator[Quad]:
@@ -122,6 +128,7 @@ def read_corpus(
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     jobs: int | None = None,
     explain: bool = False,
+    progress: Progress | None = None,
 ) -> Corpus:
     """The first pass: find and parse the files, resolve identities.
 
@@ -132,11 +139,14 @@ def read_corpus(
     sources, problems = discover(inputs)
     report.extend(problems)
     corpus = Corpus(sources, Resolution(), base, max_file_size=max_file_size,
-                    jobs=default_jobs() if jobs is None else jobs, report=report)
+                    jobs=default_jobs() if jobs is None else jobs, report=report,
+                    progress=progress or NoProgress())
+    corpus.progress.start("reading", len(sources))
     resolver = Resolver(explain)
     work = functools.partial(_digest_one, sources, max_file_size)
     spool = corpus.spool
     for index, (parsed, digest, filled, blob) in _run(work, range(len(sources)), corpus.jobs):
+        corpus.progress.advance()
         report.extend(parsed.problems)
         corpus.unmapped.update(parsed.unmapped)
         if parsed.article is not None:
@@ -147,6 +157,7 @@ def read_corpus(
         else:
             corpus.skipped.append(sources[index])
     spool.flush()  # before the second pass forks its workers
+    corpus.progress.finish()
     corpus.resolution = resolver.finish()
     report.extend(corpus.resolution.problems)
     return corpus
@@ -183,6 +194,12 @@ def _identity(quads):
 _WORK: Callable | None = None
 
 
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches the whole process group: the main process stops the pool and
+    # reports it once; workers must not each print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _call(index):
     return _WORK(index)
 
@@ -198,7 +215,7 @@ def _run(work: Callable, indices, jobs: int) -> Iterator:
     global _WORK
     _WORK = work
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupts) as pool:
             yield from pool.imap(_call, indices, chunksize=_CHUNK)
     finally:
         _WORK = None

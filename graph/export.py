@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from . import formats
 from .corpus import Corpus, read_corpus
 from .problems import Report
+from .progress import Progress
 from .read import DEFAULT_MAX_FILE_SIZE
 from .terms import DEFAULT_BASE
 
@@ -70,6 +71,7 @@ def export(
     explain: bool = False,
     validate: bool = False,
     strict: bool = False,
+    progress: Progress | None = None,
     options: Mapping[str, Any] | None = None,
 ) -> ExportResult:
     """Read the inputs and write one file per format into ``output``.
@@ -92,7 +94,7 @@ def export(
         raise ValueError(f"output '{STDOUT}' (standard output) takes one format, not {len(chosen)}")
     options = dict(options or {})
     report = report if report is not None else Report()
-    corpus = read_corpus(inputs, base, report, max_file_size, jobs, explain)
+    corpus = read_corpus(inputs, base, report, max_file_size, jobs, explain, progress)
     result = ExportResult(corpus, report=report)
     if not corpus.exported:
         result.stopped = "no article could be exported; nothing written"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Callable, TextIO
 
 ERROR = "error"      # the file (or article) was skipped
 WARNING = "warning"  # a field was dropped or repaired; the article was kept
@@ -71,6 +71,7 @@ class Report:
     stream: TextIO | None = None
     problems: list[Problem] = field(default_factory=list)
     _seen: set[Problem] = field(default_factory=set)
+    before_print: Callable[[], None] | None = None  # e.g. wipe a progress line
 
     def add(self, problem: Problem) -> None:
         if problem in self._seen:
@@ -78,6 +79,8 @@ class Report:
         self._seen.add(problem)
         self.problems.append(problem)
         if self.stream is not None:
+            if self.before_print is not None:
+                self.before_print()
             print(problem, file=self.stream)
 
     def extend(self, problems) -> None:
