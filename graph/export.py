@@ -240,6 +240,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 class atomic_writer:
     """Context manager: a binary file that replaces ``target`` only on success.
 
@@ -257,6 +263,7 @@ class atomic_writer:
     def __enter__(self) -> BinaryIO:
         fd, self._tmp = _named(self, lambda: tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-",
                                                                suffix=TMP_SUFFIX, dir=self.target.parent))
+        os.fchmod(fd, _file_mode())  # mkstemp makes 0600: an export is as readable as any new file
         self._file = _NamedFile(os.fdopen(fd, "wb", buffering=1 << 20), self)
         return self._file
 
