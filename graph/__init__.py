@@ -5,6 +5,7 @@ Python API (the CLI is a thin layer over these):
     import graph
     result = graph.export(["seeds"], ["ttl"], "exports")
     g = graph.to_rdflib(["seeds"])        # an rdflib.Graph of the same triples
+    nx_graph = graph.to_networkx(["seeds"])  # a networkx.MultiDiGraph (README: the rules)
     graph.load(["seeds"], "exports/store")  # sync into the embedded store (graph.LoadResult)
     rows = graph.run_query("topics", "exports/store")  # pyoxigraph QuerySolutions
 """
@@ -15,6 +16,7 @@ __version__ = "0.1.0"
 from .corpus import Corpus, read_corpus  # noqa: E402
 from .export import ExportResult, export  # noqa: E402
 from .loader import LoadError, LoadResult, load  # noqa: E402
+from .network import to_networkx  # noqa: E402
 from .query import run_query  # noqa: E402
 from .terms import DEFAULT_BASE, PREFIXES  # noqa: E402
 
@@ -35,4 +37,4 @@ def to_rdflib(paths, base: str = DEFAULT_BASE):
 
 
 __all__ = ["Corpus", "ExportResult", "LoadError", "LoadResult", "export", "load", "read_corpus",
-           "run_query", "to_rdflib", "__version__"]
+           "run_query", "to_networkx", "to_rdflib", "__version__"]

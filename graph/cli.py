@@ -8,7 +8,7 @@ import click
 
 from . import __version__, formats
 from .corpus import read_corpus
-from .export import OutputError, atomic_writer, export as export_corpus
+from .export import STDOUT, OutputError, atomic_writer, export as export_corpus
 from .loader import LoadError
 from .loader import load as load_corpus
 from .query import FORMATS, QueryError, bundled, format_results, run_query
@@ -32,7 +32,7 @@ def main() -> None:
 
 def _format_choice(ctx, param, values):
     try:
-        return [formats.get(v).name for v in values]
+        return [fmt.name for fmt in formats.select(values)]
     except KeyError as err:
         raise click.BadParameter(err.args[0]) from None
 
@@ -41,9 +41,11 @@ def _format_choice(ctx, param, values):
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
 @click.option("-f", "--format", "format_", multiple=True, default=("ttl",), show_default=True,
               callback=_format_choice, metavar="FORMAT",
-              help=f"Output format: {', '.join(formats.known())}.")
+              help=f"Output format, repeatable: {', '.join(formats.known())}, or all.")
 @click.option("-o", "--output", default="exports", show_default=True, type=click.Path(file_okay=False),
-              help="Folder the export files are written to (graph.ttl, ...).")
+              help="Folder the export files are written to (graph.ttl, ...); '-' writes the one "
+                   "format chosen to standard output.")
+@click.option("--compact-json", is_flag=True, help="Write JSON-LD on one line instead of indented.")
 @click.option("--base", default=DEFAULT_BASE, show_default=True,
               help="Base IRI under which provider, topic and source-graph IRIs are minted.")
 @click.option("--max-file-size", default=DEFAULT_MAX_FILE_SIZE, show_default=True, type=click.IntRange(min=1),
@@ -57,7 +59,8 @@ def _format_choice(ctx, param, values):
 @click.option("--strict", is_flag=True,
               help="Fail (exit 1, write nothing) on any problem: errors, warnings, unknown fields.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems: no progress, no summary.")
-def export(inputs, format_, output, base, max_file_size, explain_merges, jobs, validate_, strict, quiet):
+def export(inputs, format_, output, compact_json, base, max_file_size, explain_merges, jobs, validate_, strict,
+           quiet):
     """Export the articles in INPUTS (files or folders, default: seeds/) as a knowledge graph.
 
     Folders are searched recursively for .md, .markdown and .txt files that
@@ -67,11 +70,16 @@ def export(inputs, format_, output, base, max_file_size, explain_merges, jobs, v
     """
     if not base.endswith(("/", "#")):
         raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
+    to_stdout = output == STDOUT
+    if to_stdout and len(format_) != 1:
+        raise click.UsageError(f"--output {STDOUT} writes one format to standard output; "
+                               f"{len(format_)} were chosen ({', '.join(format_)})")
     report, progress = _reporting(quiet)
     try:
         result = export_corpus(inputs or ("seeds",), format_, output, base, report, max_file_size, jobs,
-                               explain=explain_merges, validate=validate_, strict=strict, progress=progress)
-    except (OutputError, OSError) as err:  # the disk refused: no traceback, previous files kept
+                               explain=explain_merges, validate=validate_, strict=strict, progress=progress,
+                               options={"compact_json": compact_json})
+    except (OutputError, OSError, formats.FormatError) as err:  # no traceback, previous files kept
         click.echo(f"kg: error: {printable(str(err))}", err=True)
         sys.exit(EXIT_FAILED)
     except KeyboardInterrupt:
@@ -82,7 +90,7 @@ def export(inputs, format_, output, base, max_file_size, explain_merges, jobs, v
     _report_unmapped(corpus)
     if explain_merges:
         for line in corpus.explain_merges():
-            click.echo(printable(line))
+            click.echo(printable(line), err=to_stdout)  # stdout holds the graph
     if result.validation is not None:
         _print_validation(result.validation)
     warnings = report.warnings + len(corpus.unmapped)

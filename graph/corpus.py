@@ -9,6 +9,7 @@ in worker processes when the corpus is large.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import os
@@ -194,10 +195,26 @@ def _identity(quads):
 _WORK: Callable | None = None
 
 
-def _ignore_interrupts() -> None:
-    # Ctrl-C reaches the whole process group: the main process stops the pool and
-    # reports it once; workers must not each print a traceback.
+@contextlib.contextmanager
+def _pool(jobs: int):
+    """Forked workers that ignore Ctrl-C: it reaches the whole process group, and the
+    main process stops the pool and reports it once. SIGINT is blocked while the
+    workers start, so none can land before they ignore it, and none is lost: the
+    main process receives it once the pool is up, inside the block that stops it."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_start)
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        raise
+    with pool:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        yield pool
+
+
+def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _call(index):
@@ -215,7 +232,7 @@ def _run(work: Callable, indices, jobs: int) -> Iterator:
     global _WORK
     _WORK = work
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupts) as pool:
+        with _pool(jobs) as pool:
             yield from pool.imap(_call, indices, chunksize=_CHUNK)
     finally:
         _WORK = None

@@ -16,12 +16,13 @@ import contextlib
 import errno
 import functools
 import os
+import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import formats
 from .corpus import Corpus, read_corpus
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from .validate import ValidationResult
 
 TMP_PREFIX = ".kg-tmp-"
+STDOUT = "-"  # the output that means standard output
 TMP_SUFFIX = ".part"
 STALE_AFTER = 3600  # seconds without a write: no live run leaves its file that long
 
@@ -45,7 +47,7 @@ class OutputError(Exception):
 @dataclass
 class ExportResult:
     corpus: Corpus
-    written: list[Path] = field(default_factory=list)
+    written: list[Path | str] = field(default_factory=list)  # "<stdout>" for standard output
     triples: int = 0
     seconds: float = 0.0
     report: Report | None = None
@@ -70,8 +72,13 @@ def export(
     validate: bool = False,
     strict: bool = False,
     progress: Progress | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> ExportResult:
     """Read the inputs and write one file per format into ``output``.
+
+    ``formats_``: names or aliases, ``all`` for every format. ``output`` ``-``
+    writes the one format chosen to standard output. ``options`` go to the
+    writers (``compact_json=True``: JSON-LD on one line).
 
     Nothing is written (``result.stopped`` says why, the previous files stay) when
     no article could be read, when ``strict`` and the run found any problem, or
@@ -81,7 +88,11 @@ def export(
     the details of merges for ``corpus.explain_merges()``.
     """
     started = time.perf_counter()
-    chosen = list(dict.fromkeys(formats.get(name) for name in formats_))
+    chosen = formats.select([formats_] if isinstance(formats_, str) else formats_)
+    to_stdout = str(output) == STDOUT
+    if to_stdout and len(chosen) != 1:
+        raise ValueError(f"output '{STDOUT}' (standard output) takes one format, not {len(chosen)}")
+    options = dict(options or {})
     report = report if report is not None else Report()
     corpus = read_corpus(inputs, base, report, max_file_size, jobs, explain, progress)
     result = ExportResult(corpus, report=report)
@@ -98,6 +109,13 @@ def export(
     if result.stopped:
         result.seconds = time.perf_counter() - started
         return result
+    if to_stdout:
+        stream = sys.stdout.buffer
+        result.triples = write_corpus(corpus, chosen, {chosen[0].name: stream}, options)
+        stream.flush()
+        result.written.append("<stdout>")
+        result.seconds = time.perf_counter() - started
+        return result
     out_dir = Path(output)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -108,7 +126,7 @@ def export(
     try:
         with contextlib.ExitStack() as stack:
             outs = {fmt.name: stack.enter_context(w) for fmt, w in zip(chosen, pending)}
-            result.triples = write_corpus(corpus, chosen, outs)
+            result.triples = write_corpus(corpus, chosen, outs, options)
         for writer in pending:  # all complete: put them in place together
             writer.commit()
             result.written.append(writer.target)
@@ -125,7 +143,8 @@ def export(
     return result
 
 
-def write_corpus(corpus: Corpus, chosen: list[formats.Format], outs: dict[str, BinaryIO]) -> int:
+def write_corpus(corpus: Corpus, chosen: list[formats.Format], outs: dict[str, BinaryIO],
+                 options: Mapping[str, Any] | None = None) -> int:
     """Write the corpus in every chosen format; return the number of triples.
 
     Streaming formats get each file's piece as soon as it is mapped (in a worker
@@ -145,7 +164,7 @@ def write_corpus(corpus: Corpus, chosen: list[formats.Format], outs: dict[str, B
         if quads is not None:
             kept.extend(quads)
     for fmt in whole:
-        fmt.write(kept, outs[fmt.name])
+        fmt.write(kept, outs[fmt.name], **(options or {}))
     return triples
 
 
@@ -221,6 +240,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 class atomic_writer:
     """Context manager: a binary file that replaces ``target`` only on success.
 
@@ -238,6 +263,7 @@ class atomic_writer:
     def __enter__(self) -> BinaryIO:
         fd, self._tmp = _named(self, lambda: tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-",
                                                                suffix=TMP_SUFFIX, dir=self.target.parent))
+        os.fchmod(fd, _file_mode())  # mkstemp makes 0600: an export is as readable as any new file
         self._file = _NamedFile(os.fdopen(fd, "wb", buffering=1 << 20), self)
         return self._file
 

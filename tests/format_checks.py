@@ -81,6 +81,8 @@ def check_jsonld(data: bytes, quads) -> None:
 def check_graphml(data: bytes, quads) -> None:
     import networkx as nx
 
+    from graph.formats.graphml import unescape  # XML 1.0-forbidden characters are written \uXXXX, reversibly
+
     g = nx.read_graphml(io.BytesIO(data))
     iris = {t.value for q in quads for t in (q.subject, q.object) if isinstance(t, NamedNode)}
     extra = set(g.nodes) - iris
@@ -94,7 +96,7 @@ def check_graphml(data: bytes, quads) -> None:
                     if isinstance(q.object, Literal) and q.object.datatype == XSD_STRING)
     for q in quads:
         if (q.subject, q.predicate) in texts:
-            values = [v for v in g.nodes[q.subject.value].values() if isinstance(v, str)]
+            values = [unescape(v) for v in g.nodes[q.subject.value].values() if isinstance(v, str)]
             text = q.object.value
             if texts[q.subject, q.predicate] == 1:
                 assert text in values, (q.subject.value, q.predicate.value, text)

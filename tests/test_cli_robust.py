@@ -301,3 +301,13 @@ def test_stale_temp_files_of_dead_runs_are_removed(tmp_path):
     hour_ago = time.time() - 3601  # a live process id that has not written for an hour: reused, stale
     os.utime(live, (hour_ago, hour_ago))
     assert remove_stale_temp_files(tmp_path) == [live]
+
+
+def test_export_files_get_the_usual_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        graph.export([SEEDS], ["ttl", "nt"], tmp_path)
+    finally:
+        os.umask(old)
+    for name in ("graph.ttl", "graph.nt"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o644

@@ -5,7 +5,9 @@ Two kinds of writer:
   where the file is mapped (in a worker process for large corpora), and a
   ``header`` written once: the export appends the pieces in path order and never
   holds the whole graph;
-- a whole-graph format has only ``write(quads, out)``, given every quad.
+- a whole-graph format has only ``write(quads, out, **options)``, given every
+  quad (JSON-LD, GraphML); options a writer does not know are ignored
+  (``compact_json`` is JSON-LD's).
 Every format has ``write``, which is what the Python API uses.
 """
 from __future__ import annotations
@@ -16,8 +18,13 @@ from typing import BinaryIO
 
 from pyoxigraph import Quad
 
-Writer = Callable[[Iterable[Quad], BinaryIO], None]
+Writer = Callable[..., None]  # (quads: Iterable[Quad], out: BinaryIO, **options) -> None
 Encoder = Callable[[list[Quad]], bytes]
+ALL = "all"  # the name that selects every format
+
+
+class FormatError(ValueError):
+    """The graph cannot be written faithfully in this format."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +44,7 @@ class Format:
 
 def streaming(name, aliases, filename, media_type, encode: Encoder, header: bytes = b"") -> Format:
     """A streaming format, whose whole-graph writer is header + encoded quads."""
-    def write(quads: Iterable[Quad], out: BinaryIO) -> None:
+    def write(quads: Iterable[Quad], out: BinaryIO, **_options) -> None:
         out.write(header)
         out.write(encode(list(quads)))
 
@@ -55,11 +62,11 @@ def register(fmt: Format) -> None:
 
 
 def get(name: str) -> Format:
-    """The format registered under a name or alias; KeyError lists the known ones."""
+    """The format registered under a name or alias; KeyError lists the known ones (and ``all``)."""
     try:
         return _BY_ALIAS[name.lower()]
     except KeyError:
-        raise KeyError(f"unknown format '{name}'; known formats: {', '.join(known())}") from None
+        raise KeyError(f"unknown format '{name}'; known formats: {', '.join(known())}, {ALL}") from None
 
 
 def known() -> list[str]:
@@ -71,6 +78,16 @@ def names() -> list[str]:
     return list(_REGISTRY)
 
 
+def select(names_or_aliases: Iterable[str]) -> list[Format]:
+    """The formats named (``all`` for every one), each once, in the order given."""
+    chosen: list[Format] = []
+    for name in names_or_aliases:
+        for fmt in _REGISTRY.values() if name.lower() == ALL else [get(name)]:
+            if fmt not in chosen:
+                chosen.append(fmt)
+    return chosen
+
+
 def encode_many(names: tuple[str, ...], keep_quads: bool, quads: list[Quad]):
     """What a worker returns for one file: its quad count, its bytes in each streaming
     format, and the quads themselves when a whole-graph format needs them."""
@@ -78,3 +95,5 @@ def encode_many(names: tuple[str, ...], keep_quads: bool, quads: list[Quad]):
 
 
 from . import rdf  # noqa: E402,F401  (registers the RDF formats)
+from . import jsonld  # noqa: E402,F401
+from . import graphml  # noqa: E402,F401

@@ -1,0 +1,166 @@
+"""JSON-LD: the compacted form, with the project context embedded.
+
+The document is ``{"@context": <vocab/context.jsonld>, "@graph": [node, ...]}``,
+nodes sorted by ``@id``, their keys and values sorted: the same graph always
+gives the same bytes. It is built straight from the quads with the context's term
+definitions, not by JSON-LD compaction (pyld) or rdflib's serializer, which are
+far too slow for a corpus; the tests expand the output with pyld and compare
+the triples with the Turtle export.
+
+A value that fits its term is written in the term's short form (an IRI string
+for an ``@id`` term, a JSON number or boolean for an ``xsd:integer`` or
+``xsd:boolean`` term, a string otherwise). A value that does not fit (a literal
+whose datatype is not the term's, a language-tagged string, an IRI under a text
+term) is written as an expanded value object, so that no value changes type.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import BinaryIO
+
+from pyoxigraph import BlankNode, NamedNode, Quad
+
+from ..nodes import group_by_subject, node_id
+from ..terms import RDF_TYPE, XSD
+from . import Format, FormatError, register
+
+# vocab/context.jsonld, installed as the data package graph.vocab (graph/vocabulary.py;
+# not imported here, as it loads rdflib).
+CONTEXT_PACKAGE, CONTEXT_FILE = "graph.vocab", "context.jsonld"
+XSD_STRING = XSD + "string"
+XSD_INTEGER = XSD + "integer"
+XSD_BOOLEAN = XSD + "boolean"
+# Integers written as JSON numbers: canonical form, and small enough for a
+# JavaScript number (2**53) and for JSON-LD's integer rule (below 10**21).
+_NATIVE_INT = re.compile(r"0|-?[1-9][0-9]{0,14}")
+_NATIVE_BOOL = {"true": True, "false": False}
+
+
+@cache
+def context() -> dict:
+    """The project's JSON-LD context document, ``{"@context": {...}}``."""
+    text = resources.files(CONTEXT_PACKAGE).joinpath(CONTEXT_FILE).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    coerce: str | None  # "@id", a datatype IRI, or None (text)
+
+
+class Compactor:
+    """Compact IRIs and values with the term definitions of one context."""
+
+    def __init__(self, ctx: dict):
+        defs = ctx["@context"]
+        unsupported = {"@vocab", "@base", "@language", "@direction", "@propagate", "@import"} & defs.keys()
+        if unsupported:
+            raise ValueError(f"the JSON-LD writer does not handle {', '.join(sorted(unsupported))} in the context")
+        self.prefixes = {k: v for k, v in defs.items()
+                         if isinstance(v, str) and not k.startswith("@") and v.endswith(("/", "#"))}
+        self.terms: dict[str, Term] = {}
+        for name, definition in sorted(defs.items()):
+            if name.startswith("@") or name in self.prefixes:
+                continue
+            if isinstance(definition, str):
+                iri, coerce = self.expand(definition), None
+            else:
+                if set(definition) - {"@id", "@type"}:
+                    raise ValueError(f"the JSON-LD writer does not handle the definition of {name}: {definition}")
+                iri = self.expand(definition["@id"])
+                coerce = definition.get("@type")
+                if coerce not in (None, "@id"):
+                    coerce = self.expand(coerce)
+            self.terms.setdefault(iri, Term(name, coerce))
+        # An IRI that begins with a prefix and a colon (and not '//') would be
+        # read back as a compact IRI: it cannot be written in this context.
+        self._ambiguous = tuple(f"{p}:" for p in self.prefixes)
+
+    def expand(self, value: str) -> str:
+        prefix, colon, local = value.partition(":")
+        if colon and prefix in self.prefixes and not local.startswith("//"):
+            return self.prefixes[prefix] + local
+        return value
+
+    def iri(self, text: str) -> str:
+        if text.startswith(self._ambiguous) and not text.partition(":")[2].startswith("//"):
+            raise FormatError(f"the IRI <{text}> would be read as a compact IRI in JSON-LD; "
+                              "choose a --base that does not begin with a prefix of the context")
+        return text
+
+    def vocab(self, iri: str) -> str:
+        """A class, datatype or property IRI: its term, else a compact IRI, else the IRI."""
+        term = self.terms.get(iri)
+        if term is not None:
+            return term.name
+        for prefix, ns in self.prefixes.items():
+            local = iri[len(ns):]
+            if iri.startswith(ns) and local and ":" not in local and not local.startswith("/"):
+                return f"{prefix}:{local}"
+        return self.iri(iri)
+
+    def node(self, subject, props: dict) -> dict:
+        obj: dict = {"@id": self.iri(node_id(subject))}
+        for predicate, objects in props.items():
+            if predicate == RDF_TYPE:
+                types = [self.vocab(o.value) for o in objects if isinstance(o, NamedNode)]
+                if types:
+                    obj["@type"] = types[0] if len(types) == 1 else sorted(types)
+                objects = [o for o in objects if not isinstance(o, NamedNode)]
+                if not objects:
+                    continue
+            iri = predicate.value
+            term = self.terms.get(iri)
+            key, coerce = (term.name, term.coerce) if term else (self.vocab(iri), None)
+            values = [self.value(o, coerce) for o in objects]
+            obj[key] = values[0] if len(values) == 1 else sorted(values, key=_order)
+        return dict(sorted(obj.items()))  # "@id", "@type", then the terms
+
+    def value(self, o, coerce: str | None):
+        if isinstance(o, (NamedNode, BlankNode)):
+            ref = self.iri(node_id(o))
+            return ref if coerce == "@id" else {"@id": ref}
+        if o.language:
+            return {"@language": o.language, "@value": o.value}
+        datatype = o.datatype.value
+        if datatype == coerce:
+            if datatype == XSD_INTEGER and _NATIVE_INT.fullmatch(o.value):
+                return int(o.value)
+            if datatype == XSD_BOOLEAN and o.value in _NATIVE_BOOL:
+                return _NATIVE_BOOL[o.value]
+            return o.value
+        if datatype == XSD_STRING:
+            return o.value if coerce is None else {"@value": o.value}
+        return {"@type": self.vocab(datatype), "@value": o.value}
+
+
+def _order(value) -> tuple:
+    return (type(value).__name__, json.dumps(value, sort_keys=True, ensure_ascii=False))
+
+
+def document(quads: Iterable[Quad], ctx: dict | None = None) -> dict:
+    """The compacted JSON-LD document of the union of the quads' graphs."""
+    ctx = context() if ctx is None else ctx
+    compactor = Compactor(ctx)
+    nodes = [compactor.node(s, props) for s, props in group_by_subject(quads).items()]
+    nodes.sort(key=lambda n: n["@id"])
+    return {"@context": ctx["@context"], "@graph": nodes}
+
+
+def write_jsonld(quads: Iterable[Quad], out: BinaryIO, *, compact_json: bool = False, **_options) -> None:
+    doc = document(quads)
+    if compact_json:
+        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    else:
+        text = json.dumps(doc, ensure_ascii=False, indent=2)
+    out.write(text.encode("utf-8"))
+    out.write(b"\n")
+
+
+register(Format("jsonld", ("json-ld",), "graph.jsonld", "application/ld+json", write_jsonld))
