@@ -16,6 +16,7 @@ import os
 import pickle
 import signal
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -231,8 +232,41 @@ def _run(work: Callable, indices, jobs: int) -> Iterator:
         return
     global _WORK
     _WORK = work
+    window = _Window(jobs * _CHUNK * 4)
     try:
         with _pool(jobs) as pool:
-            yield from pool.imap(_call, indices, chunksize=_CHUNK)
+            try:
+                for result in pool.imap(_call, window.feed(indices), chunksize=_CHUNK):
+                    window.done()
+                    yield result
+            finally:
+                window.close()  # before the pool stops: its feeding thread may be waiting
     finally:
         _WORK = None
+
+
+class _Window:
+    """At most ``size`` files handed to the workers and not yet taken back.
+
+    Without it, workers faster than the main process pile their results up in
+    memory, and memory grows with the corpus."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._free = threading.Semaphore(size)
+        self._closed = False
+
+    def feed(self, indices) -> Iterator[int]:
+        # runs in the pool's task-feeding thread: waiting here holds back only new work
+        for index in indices:
+            self._free.acquire()
+            if self._closed:
+                return
+            yield index
+
+    def done(self) -> None:
+        self._free.release()
+
+    def close(self) -> None:
+        self._closed = True
+        self._free.release(self.size)  # wake the feeder so the pool can shut down

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -19,7 +19,7 @@ from .problems import Report
 from .progress import Progress
 from .read import DEFAULT_MAX_FILE_SIZE
 from .store import DEFAULT_STORE, EmbeddedStore
-from .sync import GraphContent, Plan, Recorded, TargetError, encode_graph, plan, triples_in
+from .sync import GraphContent, Graphs, Plan, Recorded, TargetError, encode_graph, hash_graph, plan, triples_in
 from .terms import DEFAULT_BASE
 
 
@@ -94,11 +94,25 @@ def load(
     return result
 
 
-def graphs_of(corpus: Corpus) -> dict[str, GraphContent]:
-    """Every named graph of the corpus, serialised and hashed where it is mapped
-    (in the corpus's worker processes for large corpora)."""
-    graphs = {}
-    for name, (data, triples, digest) in corpus.files(encode_graph):
+def graphs_of(corpus: Corpus) -> "CorpusGraphs":
+    """Every named graph of the corpus with its hash and triple count, hashed where it is
+    mapped (in the corpus's worker processes for large corpora); no content is kept."""
+    graphs = CorpusGraphs(corpus)
+    for name, (_, triples, digest) in corpus.files(hash_graph):
         if triples:
-            graphs[name.value] = GraphContent(name.value, data, triples, digest)
-    return dict(sorted(graphs.items()))
+            graphs[name.value] = GraphContent(name.value, b"", triples, digest)
+    return graphs
+
+
+class CorpusGraphs(Graphs):
+    """Graphs whose content is mapped again when a load writes them."""
+
+    def __init__(self, corpus: Corpus):
+        super().__init__()
+        self.corpus = corpus
+
+    def contents(self, iris: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+        wanted = set(iris)
+        for name, (data, _, _) in self.corpus.files(encode_graph):
+            if name.value in wanted:
+                yield name.value, data

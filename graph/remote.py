@@ -18,7 +18,7 @@ from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, parse_quer
 
 from .identify import sync_graph_iri
 from .problems import printable
-from .sync import Applied, GraphContent, TargetError, Plan, Recorded, parse_record, record_query, record_quads, recorded_after
+from .sync import Applied, Graphs, TargetError, Plan, Recorded, parse_record, record_query, record_quads, recorded_after
 
 RETRY_STATUS = (500, 502, 503, 504)
 DEFAULT_TIMEOUT = 60.0
@@ -188,7 +188,7 @@ class RemoteStore:
             raise RemoteError("POST", self.client.query_url, answer.status, "a SELECT query got no solutions")
         return parse_record(results)
 
-    def apply(self, base: str, graphs: dict[str, GraphContent], p: Plan,
+    def apply(self, base: str, graphs: Graphs, p: Plan,
               before: dict[str, Recorded]) -> Applied:
         if not p.changes:
             return Applied([], [], before)
@@ -202,8 +202,8 @@ class RemoteStore:
         deleted: list[str] = []
         error = None
         try:
-            for iri in p.writes:
-                self.client.put_graph(iri, graphs[iri].ntriples)
+            for iri, ntriples in graphs.contents(p.writes):
+                self.client.put_graph(iri, ntriples)
                 written.append(iri)
             for iri in p.removed:
                 self.client.delete_graph(iri)

@@ -20,7 +20,7 @@ from pyoxigraph import RdfFormat, Store, serialize
 
 from .identify import sync_graph_iri
 from .problems import printable
-from .sync import Applied, TargetError, GraphContent, Plan, Recorded, parse_record, record_query, record_quads
+from .sync import Applied, Graphs, Plan, Recorded, TargetError, parse_record, record_query, record_quads
 
 DEFAULT_STORE = Path("exports") / "store"
 TMP_PREFIX = ".kg-tmp-store-"
@@ -78,7 +78,7 @@ class EmbeddedStore:
             return {}
         return parse_record(self.open().query(record_query(base)))
 
-    def apply(self, base: str, graphs: dict[str, GraphContent], p: Plan,
+    def apply(self, base: str, graphs: Graphs, p: Plan,
               before: dict[str, Recorded]) -> Applied:
         after = {iri: before[iri] for iri in p.unchanged}
         after.update({iri: Recorded(graphs[iri].hash, graphs[iri].triples) for iri in p.writes})
@@ -87,7 +87,7 @@ class EmbeddedStore:
         try:
             self.check()
             if not before and self._is_empty():
-                self._bulk_load(base, graphs, after)
+                self._bulk_load(base, graphs, p, after)
             else:
                 store = self.open()
                 store.update(sync_update(base, graphs, p, after))
@@ -104,7 +104,7 @@ class EmbeddedStore:
             return True
         return next(iter(self.open()), None) is None
 
-    def _bulk_load(self, base: str, graphs: dict[str, GraphContent], record: dict[str, Recorded]) -> None:
+    def _bulk_load(self, base: str, graphs: Graphs, p: Plan, record: dict[str, Recorded]) -> None:
         """Bulk-load into a new folder, then rename it into place: a failure leaves no trace."""
         self.close()
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,7 +114,7 @@ class EmbeddedStore:
             # lenient: the data was written by pyoxigraph's serializer, so it is valid.
             # Streamed (no second copy of the whole graph in memory), through a 1 MiB
             # buffer: the loader then makes few, large reads.
-            stream = io.BufferedReader(_ChunkReader(nquads_chunks(base, graphs, record)), 1 << 20)
+            stream = io.BufferedReader(_ChunkReader(nquads_chunks(base, graphs, p, record)), 1 << 20)
             store.bulk_load(stream, format=RdfFormat.N_QUADS, lenient=True)
             store.flush()
             del store
@@ -128,16 +128,16 @@ class EmbeddedStore:
             raise
 
 
-def nquads_chunks(base: str, graphs: dict[str, GraphContent], record: dict[str, Recorded]) -> Iterator[bytes]:
-    """The graphs as N-Quads, one chunk per graph, then the sync graph."""
-    for iri, graph in graphs.items():
+def nquads_chunks(base: str, graphs: Graphs, p: Plan, record: dict[str, Recorded]) -> Iterator[bytes]:
+    """The graphs to write as N-Quads, one chunk per graph, then the sync graph."""
+    for iri, ntriples in graphs.contents(p.writes):
         # A raw newline only ever ends a line in N-Triples (newlines inside
         # literals are escaped), so each " .\n" is a line end.
-        yield graph.ntriples.replace(b" .\n", f" <{iri}> .\n".encode())
+        yield ntriples.replace(b" .\n", f" <{iri}> .\n".encode())
     yield serialize(record_quads(base, record), format=RdfFormat.N_QUADS)
 
 
-def sync_update(base: str, graphs: dict[str, GraphContent], p: Plan, record: dict[str, Recorded]) -> str:
+def sync_update(base: str, graphs: Graphs, p: Plan, record: dict[str, Recorded]) -> str:
     """One SPARQL Update (one transaction): empty or drop the graphs that change, insert
     the new content and hashes."""
     sync = sync_graph_iri(base)
@@ -154,7 +154,7 @@ def sync_update(base: str, graphs: dict[str, GraphContent], p: Plan, record: dic
     ops.extend(f"DROP SILENT GRAPH <{iri}>" for iri in p.removed)  # DROP also forgets the graph's name
     ops.append(f"DELETE {{ GRAPH <{sync}> {{ ?g ?p ?o }} }} WHERE {{ VALUES ?g {{ {values(p.writes + p.removed)} }} "
                f"GRAPH <{sync}> {{ ?g ?p ?o }} }}")
-    inserts = [f"GRAPH <{iri}> {{\n{graphs[iri].ntriples.decode('utf-8')}}}" for iri in p.writes]
+    inserts = [f"GRAPH <{iri}> {{\n{ntriples.decode('utf-8')}}}" for iri, ntriples in graphs.contents(p.writes)]
     new_record = record_quads(base, {iri: record[iri] for iri in p.writes})
     if new_record:
         inserts.append(f"GRAPH <{sync}> {{\n"

@@ -10,7 +10,7 @@ read the record and apply the plan.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, RdfFormat, serialize
@@ -29,12 +29,26 @@ class TargetError(Exception):
 
 @dataclass(frozen=True)
 class GraphContent:
-    """One named graph as it will be written: N-Triples, sorted and without duplicates."""
+    """One named graph: its triple count and hash (and, when kept, its N-Triples,
+    sorted and without duplicates)."""
 
     iri: str
     ntriples: bytes
     triples: int
     hash: str
+
+
+class Graphs(dict):
+    """The graphs of a corpus, IRI -> GraphContent, and a way to get their content.
+
+    This one keeps every graph's N-Triples; graph.loader's keeps only hashes and
+    maps the corpus again for the graphs a load must write, so memory holds one
+    graph at a time however large the corpus."""
+
+    def contents(self, iris: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+        """(IRI, N-Triples) of these graphs."""
+        for iri in sorted(set(iris)):
+            yield iri, self[iri].ntriples
 
 
 @dataclass(frozen=True)
@@ -71,12 +85,12 @@ class Applied:
     error: str | None = None
 
 
-def split_graphs(quads: Iterable[Quad]) -> dict[str, GraphContent]:
+def split_graphs(quads: Iterable[Quad]) -> Graphs:
     """Group quads by named graph; serialise, sort and hash each graph."""
     by_graph: dict[str, list] = {}
     for quad in quads:
         by_graph.setdefault(quad.graph_name.value, []).append(quad)
-    return {iri: GraphContent(iri, *encode_graph(qs)) for iri, qs in sorted(by_graph.items())}
+    return Graphs((iri, GraphContent(iri, *encode_graph(qs))) for iri, qs in sorted(by_graph.items()))
 
 
 def encode_graph(quads: Iterable[Quad]) -> tuple[bytes, int, str]:
@@ -88,6 +102,12 @@ def encode_graph(quads: Iterable[Quad]) -> tuple[bytes, int, str]:
     lines = sorted(set(out.splitlines()) - {b""})
     data = b"".join(line + b"\n" for line in lines)
     return data, len(lines), hashlib.sha256(data).hexdigest()
+
+
+def hash_graph(quads: Iterable[Quad]) -> tuple[bytes, int, str]:
+    """encode_graph without the N-Triples: what a plan needs, without the memory."""
+    _, triples, digest = encode_graph(quads)
+    return b"", triples, digest
 
 
 def plan(graphs: dict[str, GraphContent], recorded: dict[str, Recorded]) -> Plan:
