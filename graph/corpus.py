@@ -44,14 +44,13 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def parse_source(source: Source, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple[Parsed, bytes]:
-    """One file to its record and the hash of its bytes; file-level problems become an
-    error and no article."""
+def parse_source(source: Source, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> Parsed:
+    """One file to its record; file-level problems become an error and no article."""
     try:
         doc = read_document(source, max_file_size)
     except ReadError as err:
-        return Parsed(None, [Problem(str(source.path), err.line, ERROR, f"{err}; file skipped")], set()), b""
-    return to_record(doc), doc.digest
+        return Parsed(None, [Problem(str(source.path), err.line, ERROR, f"{err}; file skipped")], set())
+    return to_record(doc)
 
 
 @dataclass
@@ -60,7 +59,6 @@ class Corpus:
     resolution: Resolution
     base: str = DEFAULT_BASE
     unmapped: Counter = field(default_factory=Counter)  # field name -> number of files
-    digests: dict[int, bytes] = field(default_factory=dict)  # file index -> hash, files with an article
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     jobs: int = 1
     report: Report = field(default_factory=Report)
@@ -77,7 +75,7 @@ class Corpus:
     @property
     def exported(self) -> int:
         """Files that gave an article."""
-        return len(self.digests)
+        return len(self.spooled)
 
     def files(self, encode: Callable[[list[Quad]], object] | None = None) -> Iterator[tuple[NamedNode, object]]:
         """The second pass: (named graph, quads) per file in path order, then the corpus graph.
@@ -144,16 +142,15 @@ def read_corpus(
                     jobs=default_jobs() if jobs is None else jobs, report=report,
                     progress=progress or NoProgress())
     corpus.progress.start("reading", len(sources))
-    resolver = Resolver(explain)
-    work = functools.partial(_digest_one, sources, max_file_size)
+    resolver = Resolver([source.rel for source in sources], explain)
+    work = functools.partial(_read_one, sources, max_file_size)
     spool = corpus.spool
-    for index, (parsed, digest, filled, blob) in _run(work, range(len(sources)), corpus.jobs):
+    for index, (parsed, filled, blob) in _run(work, range(len(sources)), corpus.jobs):
         corpus.progress.advance()
         report.extend(parsed.problems)
         corpus.unmapped.update(parsed.unmapped)
         if parsed.article is not None:
-            resolver.add(index, sources[index].rel, parsed.article, filled)
-            corpus.digests[index] = digest
+            resolver.add(index, parsed.article, filled)
             corpus.spooled[index] = (spool.tell(), len(blob))
             spool.write(blob)
         else:
@@ -167,18 +164,18 @@ def read_corpus(
 
 # --- the work of one file, in a worker process or not ------------------------------------
 
-def _digest_one(sources: list[Source], max_file_size: int, index: int):
+def _read_one(sources: list[Source], max_file_size: int, index: int):
     """First pass: the record pickled whole for the second pass, and without its long
     texts for identity resolution (which is all the main process keeps)."""
-    parsed, digest = parse_source(sources[index], max_file_size)
+    parsed = parse_source(sources[index], max_file_size)
     art = parsed.article
     if art is None:
-        return index, (parsed, digest, None, b"")
+        return index, (parsed, None, b"")
     blob = pickle.dumps(art, protocol=pickle.HIGHEST_PROTOCOL)
     filled = [rel.filled() for rel in art.related]
     slim = replace(art, headline=None, abstract=None, body=None,
                    related=[replace(rel, headline=None, abstract=None) for rel in art.related])
-    return index, (Parsed(slim, parsed.problems, parsed.unmapped), digest, filled, blob)
+    return index, (Parsed(slim, parsed.problems, parsed.unmapped), filled, blob)
 
 
 def _map_one(corpus: Corpus, encode, index: int):

@@ -7,7 +7,6 @@ keeps URLs such as ``...market---beyond-2020...`` intact.
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import re
 import stat
@@ -43,7 +42,6 @@ class Document:
     body: str
     lines: dict[str, int]  # top-level key -> line number in the file
     problems: list[Problem] = field(default_factory=list)  # warnings found while parsing
-    digest: bytes = b""    # hash of the file's bytes: tells whether it changed between passes
 
 
 class ReadError(Exception):
@@ -190,4 +188,4 @@ def parse_document(source: Source, raw: bytes) -> Document:
         raise ReadError(f"front matter is {kind(data)}, not a mapping of fields (key: value lines)", 2)
     lines = {m.group(1): front.count("\n", 0, m.start()) + 2 for m in _TOP_KEY.finditer(front)}
     problems = [Problem(str(source.path), line, WARNING, message) for line, message in warnings]
-    return Document(source, data, body, lines, problems, hashlib.blake2b(raw, digest_size=16).digest())
+    return Document(source, data, body, lines, problems)

@@ -25,7 +25,8 @@ Rules (README "Identity" documents them for users):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from sys import intern
 from dataclasses import dataclass, field
 
 from .identify import canonical_iri, fold_amp, provider_key, topic_key
@@ -86,56 +87,61 @@ class Resolution:
 
 
 class Resolver:
-    """Collects what identity needs from each file, in path order; finish() decides."""
+    """Collects what identity needs from each file, in path order; finish() decides.
 
-    def __init__(self, explain: bool = False):
+    It holds a few entries per article for the whole run, so they are kept small:
+    plain tuples, a bare value where most keys have one, URLs interned."""
+
+    def __init__(self, names: Sequence[str], explain: bool = False):
+        self.names = names                                 # file index -> relative path
         self.explain = explain
-        self.names: dict[int, str] = {}                    # file index -> relative path
-        self.own: dict[str, list[int]] = {}                # folded URL of a full article -> files
+        self.own: dict[str, int | list[int]] = {}          # folded URL of a full article -> its file(s)
         self.pairs: list[tuple[str, tuple]] = []           # (own URL, its URL forms) of full articles
         self.stub_pairs: list[tuple[str, tuple]] = []      # the same, given by related items
-        self.stub_candidates: dict[str, tuple] = {}        # URL -> best (-filled, file, pos)
-        self.mentions: dict[str, list[tuple]] = defaultdict(list)  # image URL -> [(file, pos, stub URL, sized)]
-        self.sizes: dict[str, set] = defaultdict(set)      # image URL -> sizes seen (for warnings)
+        self.stub_candidates: dict[str, list] = {}         # URL -> [-filled, file, pos, mentions] of the best
+        self.mentions: dict[str, tuple | list[tuple]] = {}  # image URL -> (file, pos, nth, stub URL, w, h)...
         self.own_names: dict[str, Counter] = defaultdict(Counter)
         self.all_names: dict[str, Counter] = defaultdict(Counter)
         self.spellings: dict[str, set] = defaultdict(set)  # provider key -> domain spellings
         self.logos: dict[str, set] = defaultdict(set)
         self.labels: dict[str, Counter] = defaultdict(Counter)
         self.forms: dict[str, set] = defaultdict(set)      # URL -> inputs (explain only)
-        self.stub_urls: Counter = Counter()                # URL -> mentions as related
 
-    def add(self, index: int, source: str, art: Article, filled: list[int] | None = None) -> None:
+    def add(self, index: int, art: Article, filled: list[int] | None = None) -> None:
         """Take the article of file number ``index`` (files come in path order).
 
         ``filled``: the stubs' filled() scores, when the record was slimmed (its
         texts dropped) before it got here."""
-        self.names[index] = source
-        url = fold_amp(art.url)
-        self.own.setdefault(url, []).append(index)
-        forms = (art.url, art.amp_url, art.cdn_amp_url)
+        url = intern(fold_amp(art.url))
+        files = self.own.setdefault(url, index)
+        if files != index:
+            self.own[url] = (files if isinstance(files, list) else [files]) + [index]
         if art.amp_url or art.cdn_amp_url or url != art.url:
-            self.pairs.append((url, forms))
+            self.pairs.append((url, (art.url, art.amp_url, art.cdn_amp_url)))
         if self.explain:
-            self.forms[url].add((f"{source} (file)", art.url))
+            self.forms[url].add((f"{self.names[index]} (file)", art.url))
         for i, rel in enumerate(art.related):
+            rel_url = intern(rel.url)
             if rel.amp_url or rel.cdn_amp_url:
-                self.stub_pairs.append((rel.url, (rel.url, rel.amp_url, rel.cdn_amp_url)))
-            score = (-(filled[i] if filled is not None else rel.filled()), index, i)
-            best = self.stub_candidates.get(rel.url)
-            if best is None or score < best:
-                self.stub_candidates[rel.url] = score
-            self.stub_urls[rel.url] += 1
+                self.stub_pairs.append((rel_url, (rel_url, rel.amp_url, rel.cdn_amp_url)))
+            score = -(filled[i] if filled is not None else rel.filled())
+            best = self.stub_candidates.get(rel_url)
+            if best is None:
+                self.stub_candidates[rel_url] = [score, index, i, 1]
+            else:
+                if (score, index, i) < tuple(best[:3]):
+                    best[:3] = score, index, i
+                best[3] += 1
             if self.explain:
-                self.forms[rel.url].add((f"{source} related[{i}]", rel.url))
+                self.forms[rel_url].add((f"{self.names[index]} related[{i}]", rel.url))
         for nth, (pos, image, logo) in enumerate(image_mentions(art)):
-            sized = image.width is not None or image.height is not None
             # the article's images and every logo are always linked; a related item's
             # images only when that item describes its node
             stub_url = art.related[pos].url if pos != ARTICLE and not logo else None
-            self.mentions[image.url].append((index, pos, nth, stub_url, sized))
-            if sized:
-                self.sizes[image.url].add((image.width, image.height))
+            mention = (index, pos, nth, stub_url, image.width, image.height)
+            seen = self.mentions.setdefault(intern(image.url), mention)
+            if seen is not mention:
+                self.mentions[image.url] = (seen if isinstance(seen, list) else [seen]) + [mention]
         for pos, rec in [(ARTICLE, art)] + list(enumerate(art.related)):
             if rec.provider is not None:
                 key = provider_key(rec.provider.domain)
@@ -166,7 +172,7 @@ class Resolver:
             self._alias(res, res.article_iri(url), forms)
         for url, files in self.own.items():
             iri = res.article_iri(url)
-            res.files.setdefault(iri, []).extend(files)
+            res.files.setdefault(iri, []).extend(files if isinstance(files, list) else [files])
         for iri, files in res.files.items():
             if len(files) > 1:
                 files.sort()
@@ -175,8 +181,9 @@ class Resolver:
                                             f"the article {iri} is also in {_some(names[1:])}; merged into "
                                             f"one node, both files recorded, single values taken from {names[0]}"))
         best: dict[str, tuple] = {}
-        for url, score in self.stub_candidates.items():
+        for url, candidate in self.stub_candidates.items():
             iri = res.article_iri(url)
+            score = tuple(candidate[:3])
             if iri not in res.files and (iri not in best or score < best[iri]):
                 best[iri] = score
         res.stubs = {iri: (score[1], score[2]) for iri, score in best.items()}
@@ -184,8 +191,8 @@ class Resolver:
         inputs: Counter = Counter()
         for iri, files in res.files.items():
             inputs[iri] += len(files)
-        for url, n in self.stub_urls.items():
-            inputs[res.article_iri(url)] += n
+        for url, candidate in self.stub_candidates.items():
+            inputs[res.article_iri(url)] += candidate[3]
         for iri, n in inputs.items():
             if n > 1:
                 res.merges["article" if iri in res.files else "related article"] += 1
@@ -217,14 +224,16 @@ class Resolver:
 
     def _images(self, res: Resolution) -> None:
         for url, mentions in self.mentions.items():
+            if not isinstance(mentions, list):
+                mentions = [mentions]
             # A mention links to the image when its record is described: the file's own
             # article always; a related item only when it describes its (stub) node.
             linking = [m for m in mentions if m[3] is None or self._describes_stub(res, m)]
             if not linking:  # only met in related items that do not describe their node
                 continue
-            chosen = next((m for m in linking if m[4]), linking[0])
+            chosen = next((m for m in linking if _sized(m)), linking[0])
             res.images[url] = (chosen[0], chosen[1], chosen[2])
-            sizes = self.sizes.get(url, ())
+            sizes = {(m[4], m[5]) for m in mentions if _sized(m)}
             if len(sizes) > 1:
                 shown = ", ".join(f"{w}x{h}" for w, h in sorted(sizes, key=str))
                 res.problems.append(Problem(self.names[chosen[0]], None, WARNING,
@@ -268,10 +277,15 @@ class Resolver:
 
 def resolve(sourced: list[tuple[str, Article]], explain: bool = False) -> Resolution:
     """Resolve identities of (source path, article) pairs, in path order."""
-    resolver = Resolver(explain)
-    for index, (source, art) in enumerate(sorted(sourced, key=lambda pair: pair[0])):
-        resolver.add(index, source, art)
+    sourced = sorted(sourced, key=lambda pair: pair[0])
+    resolver = Resolver([source for source, _ in sourced], explain)
+    for index, (_, art) in enumerate(sourced):
+        resolver.add(index, art)
     return resolver.finish()
+
+
+def _sized(mention: tuple) -> bool:
+    return mention[4] is not None or mention[5] is not None
 
 
 def _most_frequent(counts: Counter) -> str | None:

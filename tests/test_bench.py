@@ -133,7 +133,7 @@ def test_a_third_of_related_links_point_inside_the_corpus(corpus):
     # Judged by kg's own identity resolution: AMP forms must fold into the article's node.
     found = read_corpus([corpus])
     res = found.resolution
-    articles = [parse_source(source)[0].article for source in found.sources]
+    articles = [parse_source(source).article for source in found.sources]
     related = [rel for art in articles for rel in art.related]
     inside = [rel for rel in related if res.article_iri(rel.url) in res.files]
     assert len(inside) / len(related) == pytest.approx(0.30, abs=0.07)
