@@ -148,23 +148,33 @@ def write_corpus(corpus: Corpus, chosen: list[formats.Format], outs: dict[str, B
     """Write the corpus in every chosen format; return the number of triples.
 
     Streaming formats get each file's piece as soon as it is mapped (in a worker
-    for large corpora); whole-graph formats get every quad at the end.
+    for large corpora); piecewise formats get their pieces at the end, whole-graph
+    formats every quad.
     """
-    streaming = tuple(fmt.name for fmt in chosen if fmt.streams)
-    whole = [fmt for fmt in chosen if not fmt.streams]
-    for name in streaming:
-        outs[name].write(formats.get(name).header)
-    encode = functools.partial(formats.encode_many, streaming, bool(whole))
+    options = dict(options or {})
+    encoded = tuple(fmt.name for fmt in chosen if fmt.in_pieces)
+    whole = [fmt for fmt in chosen if not fmt.in_pieces]
+    for fmt in chosen:
+        if fmt.streams:
+            outs[fmt.name].write(fmt.header)
+    encode = functools.partial(formats.encode_many, encoded, bool(whole), options)
+    collected: dict[str, list] = {fmt.name: [] for fmt in chosen if fmt.assemble is not None}
     kept = []
     triples = 0
     for _graph, (count, pieces, quads) in corpus.files(encode):
         triples += count
-        for name, data in pieces.items():
-            outs[name].write(data)
+        for name, piece in pieces.items():
+            if name in collected:
+                collected[name].append(piece)
+            else:
+                outs[name].write(piece)
         if quads is not None:
             kept.extend(quads)
+    for fmt in chosen:
+        if fmt.assemble is not None:
+            fmt.assemble(collected[fmt.name], outs[fmt.name], **options)
     for fmt in whole:
-        fmt.write(kept, outs[fmt.name], **(options or {}))
+        fmt.write(kept, outs[fmt.name], **options)
     return triples
 
 

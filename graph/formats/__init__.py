@@ -1,13 +1,16 @@
 """Export formats, registered by name and alias (the way rdflib registers serializers).
 
-Two kinds of writer:
-- a streaming format has ``encode(quads) -> bytes`` for one file's quads, run
-  where the file is mapped (in a worker process for large corpora), and a
-  ``header`` written once: the export appends the pieces in path order and never
-  holds the whole graph;
+Three kinds of writer:
+- a streaming format has ``encode(quads, **options) -> bytes`` for one file's
+  quads, run where the file is mapped (in a worker process for large corpora),
+  and a ``header`` written once: the export appends the pieces in path order and
+  never holds the whole graph (Turtle, N-Triples, N-Quads, TriG);
+- a piecewise format also encodes each file's quads where they are mapped, but
+  ``assemble(pieces, out, **options)`` puts the pieces together at the end
+  (JSON-LD: node objects made in the workers, sorted by @id at the end);
 - a whole-graph format has only ``write(quads, out, **options)``, given every
-  quad (JSON-LD, GraphML); options a writer does not know are ignored
-  (``compact_json`` is JSON-LD's).
+  quad (GraphML).
+Options a writer does not know are ignored (``compact_json`` is JSON-LD's).
 Every format has ``write``, which is what the Python API uses.
 """
 from __future__ import annotations
@@ -19,7 +22,8 @@ from typing import BinaryIO
 from pyoxigraph import Quad
 
 Writer = Callable[..., None]  # (quads: Iterable[Quad], out: BinaryIO, **options) -> None
-Encoder = Callable[[list[Quad]], bytes]
+Encoder = Callable[..., object]  # (quads: list[Quad], **options) -> a piece (bytes for streaming formats)
+Assembler = Callable[..., None]  # (pieces: list, out: BinaryIO, **options) -> None
 ALL = "all"  # the name that selects every format
 
 
@@ -34,19 +38,24 @@ class Format:
     filename: str
     media_type: str
     write: Writer
-    encode: Encoder | None = None  # set for streaming formats
+    encode: Encoder | None = None  # set for streaming and piecewise formats
     header: bytes = b""
+    assemble: Assembler | None = None  # set for piecewise formats
 
     @property
     def streams(self) -> bool:
+        return self.encode is not None and self.assemble is None
+
+    @property
+    def in_pieces(self) -> bool:
         return self.encode is not None
 
 
 def streaming(name, aliases, filename, media_type, encode: Encoder, header: bytes = b"") -> Format:
     """A streaming format, whose whole-graph writer is header + encoded quads."""
-    def write(quads: Iterable[Quad], out: BinaryIO, **_options) -> None:
+    def write(quads: Iterable[Quad], out: BinaryIO, **options) -> None:
         out.write(header)
-        out.write(encode(list(quads)))
+        out.write(encode(list(quads), **options))
 
     return Format(name, aliases, filename, media_type, write, encode, header)
 
@@ -88,10 +97,11 @@ def select(names_or_aliases: Iterable[str]) -> list[Format]:
     return chosen
 
 
-def encode_many(names: tuple[str, ...], keep_quads: bool, quads: list[Quad]):
-    """What a worker returns for one file: its quad count, its bytes in each streaming
-    format, and the quads themselves when a whole-graph format needs them."""
-    return len(quads), {name: _REGISTRY[name].encode(quads) for name in names}, (quads if keep_quads else None)
+def encode_many(names: tuple[str, ...], keep_quads: bool, options: dict, quads: list[Quad]):
+    """What a worker returns for one file: its quad count, its piece in each streaming
+    or piecewise format, and the quads themselves when a whole-graph format needs them."""
+    pieces = {name: _REGISTRY[name].encode(quads, **options) for name in names}
+    return len(quads), pieces, (quads if keep_quads else None)
 
 
 from . import rdf  # noqa: E402,F401  (registers the RDF formats)

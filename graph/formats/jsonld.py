@@ -153,14 +153,80 @@ def document(quads: Iterable[Quad], ctx: dict | None = None) -> dict:
     return {"@context": ctx["@context"], "@graph": nodes}
 
 
-def write_jsonld(quads: Iterable[Quad], out: BinaryIO, *, compact_json: bool = False, **_options) -> None:
-    doc = document(quads)
+def _dumps(value, compact_json: bool) -> str:
     if compact_json:
-        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
-    else:
-        text = json.dumps(doc, ensure_ascii=False, indent=2)
-    out.write(text.encode("utf-8"))
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def write_jsonld(quads: Iterable[Quad], out: BinaryIO, *, compact_json: bool = False, **_options) -> None:
+    out.write(_dumps(document(quads), compact_json).encode("utf-8"))
     out.write(b"\n")
 
 
-register(Format("jsonld", ("json-ld",), "graph.jsonld", "application/ld+json", write_jsonld))
+# --- the export's way: node objects made where each file is mapped -----------------
+
+_MARK = "\x00kg-nodes\x00"  # stands for the nodes in the document's frame
+_INDENT = "    "              # a node's depth in the indented document: {"@graph": [ node ]}
+
+
+def encode_nodes(quads: list[Quad], *, compact_json: bool = False, **_options) -> list[tuple[str, str]]:
+    """One file's node objects as (@id, JSON text), written as they will stand in the document.
+
+    Every node is described in one file (see graph.mapping), so nearly every @id
+    comes from one piece; the few that do not are merged by assemble_nodes."""
+    compactor = _compactor()
+    pieces = []
+    for subject, props in group_by_subject(quads).items():
+        obj = compactor.node(subject, props)
+        text = _dumps(obj, compact_json)
+        pieces.append((obj["@id"], text if compact_json else text.replace("\n", "\n" + _INDENT)))
+    return pieces
+
+
+def assemble_nodes(pieces: list[list[tuple[str, str]]], out: BinaryIO, *, compact_json: bool = False,
+                   **_options) -> None:
+    """The document from the nodes of every file: byte for byte what write_jsonld gives."""
+    nodes: dict[str, str] = {}
+    merged: set[str] = set()
+    for piece in pieces:
+        for node_id_, text in piece:
+            if node_id_ in nodes:
+                nodes[node_id_] = _merge(nodes[node_id_], text, compact_json)
+                merged.add(node_id_)
+            else:
+                nodes[node_id_] = text
+    ctx = context()
+    frame = _dumps({"@context": ctx["@context"], "@graph": [_MARK] if nodes else []}, compact_json)
+    head, _, tail = frame.partition(json.dumps(_MARK))
+    separator = "," if compact_json else ",\n" + _INDENT
+    out.write(head.encode("utf-8"))
+    out.write(separator.join(nodes[i] for i in sorted(nodes)).encode("utf-8"))
+    out.write(tail.encode("utf-8"))
+    out.write(b"\n")
+
+
+def _merge(first: str, second: str, compact_json: bool) -> str:
+    """Two node objects of one @id (an article in two files) as one."""
+    a, b = json.loads(first), json.loads(second)
+    for key, value in b.items():
+        if key == "@id":
+            continue
+        values = _as_list(a.get(key)) + _as_list(value)
+        unique = list({_order(v): v for v in values}.values())
+        a[key] = unique[0] if len(unique) == 1 else sorted(unique, key=_order)
+    text = _dumps(dict(sorted(a.items())), compact_json)
+    return text if compact_json else text.replace("\n", "\n" + _INDENT)
+
+
+def _as_list(value) -> list:
+    return [] if value is None else value if isinstance(value, list) else [value]
+
+
+@cache
+def _compactor() -> Compactor:
+    return Compactor(context())
+
+
+register(Format("jsonld", ("json-ld",), "graph.jsonld", "application/ld+json", write_jsonld,
+                encode=encode_nodes, assemble=assemble_nodes))

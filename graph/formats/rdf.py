@@ -32,20 +32,20 @@ _PIECE_TRIG = _pyoxigraph_header(RdfFormat.TRIG)
 HEADER = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())).encode()
 
 
-def encode_turtle(quads: list[Quad]) -> bytes:
+def encode_turtle(quads: list[Quad], **_options) -> bytes:
     data = serialize([q.triple for q in quads], format=RdfFormat.TURTLE, prefixes=PREFIXES)
     return _without_header(data, _PIECE_TTL)
 
 
-def encode_ntriples(quads: list[Quad]) -> bytes:
+def encode_ntriples(quads: list[Quad], **_options) -> bytes:
     return serialize([q.triple for q in quads], format=RdfFormat.N_TRIPLES)
 
 
-def encode_nquads(quads: list[Quad]) -> bytes:
+def encode_nquads(quads: list[Quad], **_options) -> bytes:
     return serialize(quads, format=RdfFormat.N_QUADS)
 
 
-def encode_trig(quads: list[Quad]) -> bytes:
+def encode_trig(quads: list[Quad], **_options) -> bytes:
     data = serialize(quads, format=RdfFormat.TRIG, prefixes=PREFIXES)
     return _without_header(data, _PIECE_TRIG)
 
