@@ -83,8 +83,10 @@ def _qualified(iri: str, local: str) -> str:
 
 def python_value(literal: Literal):
     """A literal as int, float, bool or str (its text when it is not a valid number or boolean)."""
-    text = literal.value
-    datatype = literal.datatype.value
+    return _python_value(literal.value, literal.datatype.value)
+
+
+def _python_value(text: str, datatype: str):
     if datatype in _INTEGERS and _INTEGER_TEXT.fullmatch(text.strip()):
         return int(text)
     if datatype in _FLOATS and _FLOAT_TEXT.fullmatch(text.strip()):
@@ -114,28 +116,65 @@ def _order(value):
     return (type(value).__name__, 0, value)
 
 
+# Quads as plain data: node id -> predicate IRI -> objects, each ("iri", id),
+# ("blank", label) or ("literal", text, datatype IRI, language). Made where each
+# file is mapped (in a worker process), merged at the end: far cheaper to send
+# between processes than RDF terms.
+Groups = dict[str, dict[str, set[tuple]]]
+
+
+def term_groups(quads: Iterable[Quad], **_options) -> Groups:
+    groups: Groups = {}
+    for subject, props in group_by_subject(quads).items():
+        node = groups.setdefault(node_id(subject), {})
+        for predicate, objects in props.items():
+            node[predicate.value] = {_plain(o) for o in objects}
+    return groups
+
+
+def _plain(term) -> tuple:
+    if isinstance(term, NamedNode):
+        return ("iri", term.value)
+    if isinstance(term, BlankNode):
+        return ("blank", term.value)
+    return ("literal", term.value, term.datatype.value, term.language)
+
+
+def merge_groups(pieces: Iterable[Groups]) -> Groups:
+    merged: Groups = {}
+    for piece in pieces:
+        for node, props in piece.items():
+            into = merged.get(node)
+            if into is None:
+                merged[node] = props
+                continue
+            for predicate, objects in props.items():
+                into.setdefault(predicate, set()).update(objects)
+    return merged
+
+
 def graph_parts(quads: Iterable[Quad]) -> tuple[dict[str, dict], list[tuple[str, str, str, dict]]]:
     """Nodes (id -> attributes) and edges (source, target, key, attributes), sorted."""
-    grouped = group_by_subject(quads)
-    names = attribute_names(p.value for props in grouped.values() for p in props if p != RDF_TYPE)
+    return parts_of(term_groups(quads))
+
+
+def parts_of(grouped: Groups) -> tuple[dict[str, dict], list[tuple[str, str, str, dict]]]:
+    names = attribute_names(p for props in grouped.values() for p in props if p != RDF_TYPE.value)
     nodes: dict[str, dict] = {}
     edges: list[tuple[str, str, str, dict]] = []
     edge_data: dict[str, dict] = {}  # one attribute dict per predicate, shared by its edges
-    for subject in sorted(grouped, key=node_id):
-        source = node_id(subject)
+    for source in sorted(grouped):
         attrs = nodes.setdefault(source, {})
-        for predicate, objects in sorted(grouped[subject].items(), key=lambda item: item[0].value):
-            iri = predicate.value
-            literals = [python_value(o) for o in objects if isinstance(o, Literal)]
-            refs = [o for o in objects if not isinstance(o, Literal)]
-            if predicate == RDF_TYPE:
-                attrs["type"] = _join([local_name(o.value) if isinstance(o, NamedNode) else o.value
-                                       for o in objects])
+        for iri, objects in sorted(grouped[source].items()):
+            literals = [_python_value(o[1], o[2]) for o in objects if o[0] == "literal"]
+            refs = [o[1] if o[0] == "iri" else f"_:{o[1]}" for o in objects if o[0] != "literal"]
+            if iri == RDF_TYPE.value:
+                attrs["type"] = _join([local_name(o[1]) if o[0] == "iri" else o[1] for o in objects])
                 continue
             name = names[iri]
             if literals:
                 attrs[name] = _join(literals)
-            for target in sorted(map(node_id, refs)):
+            for target in sorted(refs):
                 nodes.setdefault(target, {})
                 edges.append((source, target, name, edge_data.setdefault(iri, {"predicate": iri})))
     _one_type_per_name(nodes)
@@ -158,9 +197,13 @@ def _one_type_per_name(nodes: dict[str, dict]) -> None:
 
 
 def quads_to_networkx(quads: Iterable[Quad]) -> nx.MultiDiGraph:
+    return groups_to_networkx(term_groups(quads))
+
+
+def groups_to_networkx(groups: Groups) -> nx.MultiDiGraph:
     import networkx as nx  # here, not at the top: it takes a while to import
 
-    nodes, edges = graph_parts(quads)
+    nodes, edges = parts_of(groups)
     g = nx.MultiDiGraph()
     g.add_nodes_from(nodes.items())
     g.add_edges_from(edges)  # networkx copies each attribute dict
