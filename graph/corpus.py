@@ -66,7 +66,7 @@ class Corpus:
     progress: Progress = field(default_factory=NoProgress)
     # the records of the first pass, pickled: file index -> (offset, length) in the spool
     spooled: dict[int, tuple[int, int]] = field(default_factory=dict)
-    spool: object = field(default_factory=lambda: tempfile.TemporaryFile(prefix="kg-records-"))
+    spool: object = field(default_factory=lambda: tempfile.TemporaryFile(prefix="kg-records-", buffering=1 << 20))
 
     def record(self, index: int) -> Article:
         offset, length = self.spooled[index]
@@ -144,15 +144,16 @@ def read_corpus(
     corpus.progress.start("reading", len(sources))
     resolver = Resolver([source.rel for source in sources], explain)
     work = functools.partial(_read_one, sources, max_file_size)
-    spool = corpus.spool
+    spool, offset = corpus.spool, 0
     for index, (parsed, filled, blob) in _run(work, range(len(sources)), corpus.jobs):
         corpus.progress.advance()
         report.extend(parsed.problems)
         corpus.unmapped.update(parsed.unmapped)
         if parsed.article is not None:
             resolver.add(index, parsed.article, filled)
-            corpus.spooled[index] = (spool.tell(), len(blob))
+            corpus.spooled[index] = (offset, len(blob))
             spool.write(blob)
+            offset += len(blob)  # counted here: tell() would flush the buffer on every call
         else:
             corpus.skipped.append(sources[index])
     spool.flush()  # before the second pass forks its workers
