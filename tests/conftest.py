@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph
@@ -45,3 +48,10 @@ def load_store(path: Path) -> pyoxigraph.Store:
     store = pyoxigraph.Store()
     store.load(path=str(path))
     return store
+
+
+def kg(*args, cwd=None, env=None, timeout=300) -> subprocess.CompletedProcess:
+    """Run the installed `kg` command as a user does (``python -m graph`` where it is not on PATH)."""
+    exe = shutil.which("kg")
+    cmd = [exe, *args] if exe else [sys.executable, "-m", "graph", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout)

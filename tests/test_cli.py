@@ -2,19 +2,13 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 
 import pyoxigraph
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS, kg
 
 
-def kg(*args, cwd=None):
-    exe = shutil.which("kg")
-    cmd = [exe, *args] if exe else [sys.executable, "-m", "graph", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
 def test_export_seeds(tmp_path):

@@ -2,20 +2,13 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 
 import pyoxigraph as ox
 
-from conftest import SEEDS
+from conftest import SEEDS, kg
 from readers import triples
 
 
-def kg(*args, cwd=None):
-    exe = shutil.which("kg")
-    cmd = [exe, *args] if exe else [sys.executable, "-m", "graph", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
 def test_format_all_writes_every_format(tmp_path):

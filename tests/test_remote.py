@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import base64
 import os
-import shutil
-import subprocess
-import sys
 
 import pytest
 
@@ -15,7 +12,7 @@ from graph.query import bundled
 from graph.remote import GraphStoreClient
 from graph.terms import DEFAULT_BASE
 
-from conftest import AI_NEWS
+from conftest import AI_NEWS, kg
 from expected import Answers
 from servers import Faults, oxigraph_server, proxy
 from test_query import HOSTILE, TOPIC
@@ -24,10 +21,6 @@ from test_store import article
 MARK = "urn:test:marker"
 
 
-def kg(*args, env=None):
-    exe = shutil.which("kg")
-    cmd = [exe, *args] if exe else [sys.executable, "-m", "graph", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
 
 PARAMS = {"providers-for-topic": {"topic": TOPIC}, "topic-network": {"topic": TOPIC}}
 

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 
 import pyoxigraph
 import pytest
@@ -11,7 +9,7 @@ import pytest
 import graph
 from graph.validate import ValidationInputError, format_violations, union_store, validate, validate_store
 
-from conftest import SEEDS
+from conftest import SEEDS, kg
 
 # A small graph with one node of every kind, valid; each broken case edits it.
 VALID = """
@@ -157,10 +155,6 @@ def test_input_errors(tmp_path, write_corpus):
 
 # --- the command -------------------------------------------------------------------------
 
-def kg(*args, cwd=None):
-    exe = shutil.which("kg")
-    cmd = [exe, *args] if exe else [sys.executable, "-m", "graph", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
 def test_cli_conforms_exit_0(tmp_path):
