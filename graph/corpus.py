@@ -9,6 +9,7 @@ in worker processes when the corpus is large.
 """
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
 import multiprocessing
@@ -17,6 +18,7 @@ import pickle
 import signal
 import tempfile
 import threading
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -65,12 +67,15 @@ class Corpus:
     skipped: list[Source] = field(default_factory=list)  # files that gave no article
     progress: Progress = field(default_factory=NoProgress)
     # the records of the first pass, pickled: file index -> (offset, length) in the spool
-    spooled: dict[int, tuple[int, int]] = field(default_factory=dict)
+    # (arrays of machine integers, not a dict of tuples: one entry per file for the whole run)
+    spooled: array = field(default_factory=lambda: array("q"))    # indices of files with an article
+    offsets: array = field(default_factory=lambda: array("q"))    # where each one's record starts
+    lengths: array = field(default_factory=lambda: array("q"))
     spool: object = field(default_factory=lambda: tempfile.TemporaryFile(prefix="kg-records-", buffering=1 << 20))
 
     def record(self, index: int) -> Article:
-        offset, length = self.spooled[index]
-        return pickle.loads(os.pread(self.spool.fileno(), length, offset))
+        at = bisect.bisect_left(self.spooled, index)  # indices are added in order
+        return pickle.loads(os.pread(self.spool.fileno(), self.lengths[at], self.offsets[at]))
 
     @property
     def exported(self) -> int:
@@ -87,7 +92,7 @@ class Corpus:
         encode = encode or _identity
         work = functools.partial(_map_one, self, encode)
         self.progress.start("writing", len(self.spooled))
-        for index, payload in _run(work, sorted(self.spooled), self.jobs):
+        for index, payload in _run(work, self.spooled, self.jobs):
             self.progress.advance()
             yield NamedNode(source_graph_iri(self.base, self.sources[index].rel)), payload
         self.progress.finish()
@@ -151,7 +156,9 @@ def read_corpus(
         corpus.unmapped.update(parsed.unmapped)
         if parsed.article is not None:
             resolver.add(index, parsed.article, filled)
-            corpus.spooled[index] = (offset, len(blob))
+            corpus.spooled.append(index)
+            corpus.offsets.append(offset)
+            corpus.lengths.append(len(blob))
             spool.write(blob)
             offset += len(blob)  # counted here: tell() would flush the buffer on every call
         else:

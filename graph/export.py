@@ -139,8 +139,19 @@ def export(
     finally:
         for writer in pending:
             writer.discard()
+        # A Ctrl-C between creating a temporary file and noting its name would leave it
+        # behind: every temporary file of this process is ours to remove.
+        _remove_own_temp_files(out_dir)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _remove_own_temp_files(folder: Path) -> None:
+    for path in folder.glob(f"{TMP_PREFIX}{os.getpid()}-*{TMP_SUFFIX}"):
+        try:
+            path.unlink()
+        except OSError:
+            pass
 
 
 def write_corpus(corpus: Corpus, chosen: list[formats.Format], outs: dict[str, BinaryIO],

@@ -26,7 +26,7 @@ def map_file(index: int, art: Article, res: Resolution, base: str) -> list[Quad]
     """The quads of file number ``index`` (in path order), each once."""
     g = NamedNode(identify.source_graph_iri(base, art.source))
     node = NamedNode(res.article_iri(art.url))
-    owner = res.files[node.value][0] == index
+    owner = res.files[node.value] == index
     quads: list[Quad] = []
     add = quads.append
     described = [rel for i, rel in enumerate(art.related)

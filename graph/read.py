@@ -24,15 +24,22 @@ _END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
-    """One input file: where it is, and its path relative to the input root."""
+    """One input file: where it is, and its path relative to the input root.
 
-    path: Path
+    Kept as text (a Path object costs about ten times the memory, and a corpus
+    holds one Source per file for the whole run)."""
+
+    file: str | os.PathLike
     rel: str
 
+    @property
+    def path(self) -> Path:
+        return Path(self.file)
+
     def __str__(self) -> str:
-        return str(self.path)
+        return os.fspath(self.file)
 
 
 @dataclass
@@ -60,26 +67,26 @@ def discover(inputs) -> tuple[list[Source], list[Problem]]:
     taken: set[str] = set()  # relative paths name the source graphs: they must be unique
     problems: list[Problem] = []
     for given in inputs:
-        given = Path(given)
-        if given.is_dir():
+        given = os.fspath(given)
+        if os.path.isdir(given):
             root = given
             candidates = _walk(given, problems)
         elif os.path.lexists(given):
-            root = given.parent
-            candidates = [given]
+            root = os.path.dirname(given)
+            candidates = [(given, os.path.basename(given))]
         else:
-            problems.append(Problem(str(given), None, ERROR, "no such file or folder"))
+            problems.append(Problem(given, None, ERROR, "no such file or folder"))
             continue
-        for path in candidates:
+        for path, rel in candidates:
             key = _identity(path)
             if key in sources:  # the same file reached through overlapping inputs
                 continue
-            rel = _display(path.relative_to(root).as_posix())
+            rel = _display(rel)
             if rel in taken:  # two inputs hold different files of the same name
-                rel = _unique(f"{root.resolve().name}/{rel}", taken)
+                rel = _unique(f"{Path(root).resolve().name}/{rel}", taken)
             taken.add(rel)
             sources[key] = Source(path, rel)
-    return sorted(sources.values(), key=lambda s: (s.rel, str(s.path))), problems
+    return sorted(sources.values(), key=lambda s: (s.rel, str(s))), problems
 
 
 def _unique(rel: str, taken: set[str]) -> str:
@@ -90,10 +97,10 @@ def _unique(rel: str, taken: set[str]) -> str:
     return candidate
 
 
-def _identity(path: Path) -> object:
+def _identity(path: str) -> object:
     """What makes two paths the same file: device and inode (hard and symbolic links too)."""
     try:
-        st = path.stat()
+        st = os.stat(path)
         return (st.st_dev, st.st_ino)
     except OSError:  # broken link or loop: only the same path is the same
         return os.path.abspath(path)
@@ -107,7 +114,8 @@ def _display(rel: str) -> str:
     return rel
 
 
-def _walk(folder: Path, problems: list[Problem]) -> list[Path]:
+def _walk(folder: str, problems: list[Problem]) -> list[tuple[str, str]]:
+    """(path, path relative to ``folder`` with '/') of each article file below ``folder``."""
     found = []
     seen_dirs = set()
 
@@ -122,9 +130,11 @@ def _walk(folder: Path, problems: list[Problem]) -> list[Path]:
             continue
         seen_dirs.add(real)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        below = os.path.relpath(dirpath, folder)
+        prefix = "" if below == os.curdir else below.replace(os.sep, "/") + "/"
         for name in sorted(filenames):
             if name.lower().endswith(SUFFIXES) and not name.startswith("."):
-                found.append(Path(dirpath) / name)
+                found.append((os.path.join(dirpath, name), prefix + name))
     return found
 
 

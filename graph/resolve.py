@@ -72,7 +72,8 @@ def image_mentions(art: Article) -> Iterator[tuple[int, Image, bool]]:
 @dataclass
 class Resolution:
     alias: dict[str, str] = field(default_factory=dict)       # URL -> article IRI
-    files: dict[str, list[int]] = field(default_factory=dict)  # article IRI -> its files (first owns)
+    files: dict[str, int] = field(default_factory=dict)  # article IRI -> the file that describes it
+    copies: dict[str, list[int]] = field(default_factory=dict)  # IRI -> all its files, where several
     stubs: dict[str, tuple[int, int]] = field(default_factory=dict)  # IRI -> (file, position) describing it
     images: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # URL -> (file, position, nth)
     providers: dict[str, ProviderInfo] = field(default_factory=dict)  # key -> info
@@ -172,14 +173,17 @@ class Resolver:
             self._alias(res, res.article_iri(url), forms)
         for url, files in self.own.items():
             iri = res.article_iri(url)
-            res.files.setdefault(iri, []).extend(files if isinstance(files, list) else [files])
-        for iri, files in res.files.items():
-            if len(files) > 1:
-                files.sort()
-                names = [self.names[i] for i in files]
-                res.problems.append(Problem(names[0], None, WARNING,
-                                            f"the article {iri} is also in {_some(names[1:])}; merged into "
-                                            f"one node, both files recorded, single values taken from {names[0]}"))
+            if isinstance(files, list) or iri in res.files:  # one article in several files
+                known = res.copies.get(iri) or ([res.files[iri]] if iri in res.files else [])
+                res.copies[iri] = sorted(known + (files if isinstance(files, list) else [files]))
+                res.files[iri] = res.copies[iri][0]
+            else:
+                res.files[iri] = files
+        for iri, files in res.copies.items():
+            names = [self.names[i] for i in files]
+            res.problems.append(Problem(names[0], None, WARNING,
+                                        f"the article {iri} is also in {_some(names[1:])}; merged into "
+                                        f"one node, both files recorded, single values taken from {names[0]}"))
         best: dict[str, tuple] = {}
         for url, candidate in self.stub_candidates.items():
             iri = res.article_iri(url)
@@ -189,8 +193,8 @@ class Resolver:
         res.stubs = {iri: (score[1], score[2]) for iri, score in best.items()}
         # A node is a merge when more than one input (file or related item) names it.
         inputs: Counter = Counter()
-        for iri, files in res.files.items():
-            inputs[iri] += len(files)
+        for iri in res.files:
+            inputs[iri] += len(res.copies.get(iri, (iri,)))
         for url, candidate in self.stub_candidates.items():
             inputs[res.article_iri(url)] += candidate[3]
         for iri, n in inputs.items():
