@@ -1,6 +1,7 @@
 """The `kg` command: a thin click layer over the Python API."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from .read import DEFAULT_MAX_FILE_SIZE
 from .terms import DEFAULT_BASE
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a command stopped by SIGPIPE
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -79,6 +81,9 @@ def export(inputs, format_, output, compact_json, base, max_file_size, explain_m
         result = export_corpus(inputs or ("seeds",), format_, output, base, report, max_file_size, jobs,
                                explain=explain_merges, validate=validate_, strict=strict, progress=progress,
                                options={"compact_json": compact_json})
+    except BrokenPipeError:  # `kg export -o - | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        sys.exit(EXIT_BROKEN_PIPE)
     except (OutputError, OSError, formats.FormatError) as err:  # no traceback, previous files kept
         click.echo(f"kg: error: {printable(str(err))}", err=True)
         sys.exit(EXIT_FAILED)

@@ -60,3 +60,17 @@ def test_unknown_format_lists_every_known_one(tmp_path):
 def test_help_explains_format_options():
     text = kg("export", "--help").stdout
     assert "--compact-json" in text and "all" in text and "'-'" in text
+
+
+def test_a_reader_that_stops_early_gets_no_error(ai_news):
+    """`kg export -o - | head`: the closed pipe ends kg quietly, as it ends cat (status 141)."""
+    import subprocess
+    import sys
+    proc = subprocess.Popen([sys.executable, "-m", "graph", "export", "-q", "-f", "nt", "-o", "-", str(ai_news)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away
+    _, stderr = proc.communicate(timeout=60)
+    assert first.startswith(b"<")
+    assert proc.returncode == 141, stderr
+    assert stderr == b""
