@@ -44,6 +44,20 @@ def write_corpus(tmp_path):
     return write
 
 
+@pytest.fixture
+def piecewise_corpora(ai_news, write_corpus, monkeypatch) -> list[Path]:
+    """Corpora for checking an export assembled from per-file pieces (made in worker
+    processes, forced on even for small corpora) against the whole-graph writer: the
+    real corpus, and one article in two files (one node, merged from two pieces)."""
+    from graph import corpus as corpus_module
+    monkeypatch.setattr(corpus_module, "PARALLEL_MIN_FILES", 1)
+    twice = write_corpus({
+        "a.md": '---\nwebUrl: "https://a.example/1"\ntitle: "A"\ntopics: [X]\n---\n',
+        "b.md": '---\nwebUrl: "https://a.example/1"\ntitle: "A again"\ntopics: [Y]\n---\n',
+    })
+    return [ai_news, twice]
+
+
 def load_store(path: Path) -> pyoxigraph.Store:
     store = pyoxigraph.Store()
     store.load(path=str(path))

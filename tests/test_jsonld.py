@@ -185,17 +185,10 @@ def test_cli_reports_an_unwritable_iri_without_traceback(tmp_path, seeds):
 
 
 @pytest.mark.parametrize("compact", [False, True])
-def test_export_assembled_from_worker_pieces_equals_the_whole_graph_writer(ai_news, write_corpus, tmp_path,
-                                                                           monkeypatch, compact):
+def test_export_assembled_from_worker_pieces_equals_the_whole_graph_writer(piecewise_corpora, tmp_path, compact):
     """The export builds node objects file by file (in workers for large corpora) and
     merges the few that two files describe; the bytes equal write_jsonld's on all quads."""
-    from graph import corpus as corpus_module
-    monkeypatch.setattr(corpus_module, "PARALLEL_MIN_FILES", 1)
-    twice = write_corpus({  # the same article in two files: one node, merged from two pieces
-        "a.md": '---\nwebUrl: "https://a.example/1"\ntitle: "A"\ntopics: [X]\n---\n',
-        "b.md": '---\nwebUrl: "https://a.example/1"\ntitle: "A again"\ntopics: [Y]\n---\n',
-    })
-    for n, folder in enumerate([ai_news, twice]):
+    for n, folder in enumerate(piecewise_corpora):
         out = tmp_path / f"out{n}"
         graph.export([folder], ["jsonld"], out, jobs=2, options={"compact_json": compact})
         whole = io.BytesIO()

@@ -235,20 +235,13 @@ def test_literals_become_python_values_by_their_xsd_lexical_form(text, datatype,
     assert got == value and type(got) is type(value)
 
 
-def test_export_assembled_from_worker_pieces_equals_the_whole_graph_writer(ai_news, write_corpus, tmp_path,
-                                                                           monkeypatch):
+def test_export_assembled_from_worker_pieces_equals_the_whole_graph_writer(piecewise_corpora, tmp_path):
     """The export groups each file's quads where they are mapped (in workers for large
     corpora) and merges the groups; the bytes equal write_graphml's on all quads."""
     import io
 
-    from graph import corpus as corpus_module
     from graph.formats.graphml import write_graphml
-    monkeypatch.setattr(corpus_module, "PARALLEL_MIN_FILES", 1)
-    twice = write_corpus({  # the same article in two files: one node, merged from two pieces
-        "a.md": '---\nwebUrl: "https://a.example/1"\ntitle: "A"\ntopics: [X]\n---\n',
-        "b.md": '---\nwebUrl: "https://a.example/1"\ntitle: "A again"\ntopics: [Y]\n---\n',
-    })
-    for n, folder in enumerate([ai_news, twice]):
+    for n, folder in enumerate(piecewise_corpora):
         out = tmp_path / f"out{n}"
         graph.export([folder], ["graphml"], out, jobs=2)
         whole = io.BytesIO()
