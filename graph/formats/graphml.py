@@ -73,12 +73,21 @@ def unescape(text: str) -> str:
     return _ESCAPED.sub(_unescape_one, text) if "\\" in text else text
 
 
+# Any character that _xml_text or _xml_attr changes (or that starts an escape): most
+# text has none, and one search is far cheaper than the replacements.
+_SPECIAL = re.compile(rf"{_FORBIDDEN}|[\\&<>\r\"\t\n]")
+
+
 def _xml_text(text: str) -> str:
+    if not _SPECIAL.search(text):
+        return text
     return (escape(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace("\r", "&#13;"))
 
 
 def _xml_attr(text: str) -> str:
+    if not _SPECIAL.search(text):
+        return text
     return (_xml_text(text).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;"))
 
 
