@@ -13,6 +13,7 @@ import bisect
 import contextlib
 import functools
 import multiprocessing
+import multiprocessing.pool
 import os
 import pickle
 import signal
@@ -213,9 +214,40 @@ def _pool(jobs: int):
     except BaseException:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         raise
-    with pool:
+    try:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         yield pool
+    except BaseException:  # Ctrl-C, an error, or the caller stopped reading
+        _abandon(pool)
+        raise
+    pool.terminate()  # every task is done: the workers are idle
+
+
+def _abandon(pool) -> None:
+    """Stop a pool that is still working, without Pool.terminate().
+
+    terminate() joins the pool's task thread, which may be waiting for a queue
+    lock that a worker held when it was stopped: a hang seen here about once in
+    30 interrupted runs. So the workers are killed, the pool's own finaliser is
+    cancelled (it would do the same join at exit) and its threads, daemons, are
+    left to end with the process."""
+    # First the thread that replaces dead workers, or it would start new ones (which
+    # would outlive kg, holding its output open).
+    handler = getattr(pool, "_worker_handler", None)
+    if handler is not None:
+        handler._state = multiprocessing.pool.TERMINATE
+        pool._change_notifier.put(None)
+        handler.join(timeout=5)
+    workers = list(getattr(pool, "_pool", []))
+    for worker in workers:
+        if worker.exitcode is None:
+            worker.kill()
+    for worker in workers:
+        worker.join(timeout=5)
+    finaliser = getattr(pool, "_terminate", None)
+    if finaliser is not None and hasattr(finaliser, "cancel"):
+        finaliser.cancel()
+    pool._state = multiprocessing.pool.TERMINATE  # no "unclosed pool" warning when it is collected
 
 
 def _worker_start() -> None:

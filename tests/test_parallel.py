@@ -44,7 +44,11 @@ def test_ctrl_c_to_the_process_group_gives_one_clean_message(tmp_path):
     while time.monotonic() < deadline and len(_children(proc.pid)) < 2:
         time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGINT)
-    _, stderr = proc.communicate(timeout=120)
+    try:
+        _, stderr = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # leave nothing running behind the failure
+        raise AssertionError("kg (or one of its workers) did not end after Ctrl-C") from None
     if proc.returncode == 0:
         import pytest
         pytest.skip("the export finished before the interrupt arrived")
