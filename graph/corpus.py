@@ -62,9 +62,7 @@ class Corpus:
     resolution: Resolution
     base: str = DEFAULT_BASE
     unmapped: Counter = field(default_factory=Counter)  # field name -> number of files
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
     jobs: int = 1
-    report: Report = field(default_factory=Report)
     skipped: list[Source] = field(default_factory=list)  # files that gave no article
     progress: Progress = field(default_factory=NoProgress)
     # the records of the first pass, pickled: file index -> (offset, length) in the spool
@@ -144,8 +142,7 @@ def read_corpus(
     report = report if report is not None else Report()
     sources, problems = discover(inputs)
     report.extend(problems)
-    corpus = Corpus(sources, Resolution(), base, max_file_size=max_file_size,
-                    jobs=default_jobs() if jobs is None else jobs, report=report,
+    corpus = Corpus(sources, Resolution(), base, jobs=default_jobs() if jobs is None else jobs,
                     progress=progress or NoProgress())
     corpus.progress.start("reading", len(sources))
     resolver = Resolver([source.rel for source in sources], explain)

@@ -153,12 +153,8 @@ def merge_groups(pieces: Iterable[Groups]) -> Groups:
     return merged
 
 
-def graph_parts(quads: Iterable[Quad]) -> tuple[dict[str, dict], list[tuple[str, str, str, dict]]]:
-    """Nodes (id -> attributes) and edges (source, target, key, attributes), sorted."""
-    return parts_of(term_groups(quads))
-
-
 def parts_of(grouped: Groups) -> tuple[dict[str, dict], list[tuple[str, str, str, dict]]]:
+    """Nodes (id -> attributes) and edges (source, target, key, attributes), sorted."""
     names = attribute_names(p for props in grouped.values() for p in props if p != RDF_TYPE.value)
     nodes: dict[str, dict] = {}
     edges: list[tuple[str, str, str, dict]] = []

@@ -41,9 +41,9 @@ class GraphContent:
 class Graphs(dict):
     """The graphs of a corpus, IRI -> GraphContent, and a way to get their content.
 
-    This one keeps every graph's N-Triples; graph.loader's keeps only hashes and
-    maps the corpus again for the graphs a load must write, so memory holds one
-    graph at a time however large the corpus."""
+    This one serves N-Triples it holds; graph.loader's keeps only hashes and maps
+    the corpus again for the graphs a load must write, so memory holds one graph
+    at a time however large the corpus."""
 
     def contents(self, iris: Iterable[str]) -> Iterator[tuple[str, bytes]]:
         """(IRI, N-Triples) of these graphs."""
@@ -83,14 +83,6 @@ class Applied:
     deleted: list[str]
     record: dict[str, "Recorded"]
     error: str | None = None
-
-
-def split_graphs(quads: Iterable[Quad]) -> Graphs:
-    """Group quads by named graph; serialise, sort and hash each graph."""
-    by_graph: dict[str, list] = {}
-    for quad in quads:
-        by_graph.setdefault(quad.graph_name.value, []).append(quad)
-    return Graphs((iri, GraphContent(iri, *encode_graph(qs))) for iri, qs in sorted(by_graph.items()))
 
 
 def encode_graph(quads: Iterable[Quad]) -> tuple[bytes, int, str]:
