@@ -13,11 +13,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .corpus import Corpus, read_corpus  # noqa: E402
-from .export import ExportResult, export  # noqa: E402
-from .loader import LoadError, LoadResult, load  # noqa: E402
-from .network import to_networkx  # noqa: E402
-from .query import run_query  # noqa: E402
+from .pipeline.corpus import Corpus, read_corpus  # noqa: E402
+from .commands.export import ExportResult, export  # noqa: E402
+from .commands.load import LoadError, LoadResult, load  # noqa: E402
+from .formats.network import to_networkx  # noqa: E402
+from .store.query import run_query  # noqa: E402
 from .terms import DEFAULT_BASE, PREFIXES  # noqa: E402
 
 
@@ -25,7 +25,7 @@ def to_rdflib(paths, base: str = DEFAULT_BASE):
     """An rdflib.Graph holding exactly the triples of the Turtle export of ``paths``."""
     import rdflib
 
-    from .rdflib_terms import to_rdflib_term
+    from .formats.rdflib_terms import to_rdflib_term
 
     corpus = read_corpus(paths, base)
     g = rdflib.Graph()

@@ -8,16 +8,16 @@ from pathlib import Path
 import click
 
 from . import __version__, formats
-from .corpus import read_corpus
-from .export import STDOUT, OutputError, atomic_writer, export as export_corpus
-from .loader import LoadError
-from .loader import load as load_corpus
-from .query import FORMATS, QueryError, bundled, format_results, run_query
-from .remote import DEFAULT_RETRIES, DEFAULT_TIMEOUT, GraphStoreClient, RemoteStore
-from .store import DEFAULT_STORE, EmbeddedStore
+from .pipeline.corpus import read_corpus
+from .commands.export import STDOUT, OutputError, atomic_writer, export as export_corpus
+from .commands.load import LoadError
+from .commands.load import load as load_corpus
+from .store.query import FORMATS, QueryError, bundled, format_results, run_query
+from .store.remote import DEFAULT_RETRIES, DEFAULT_TIMEOUT, GraphStoreClient, RemoteStore
+from .store.embedded import DEFAULT_STORE, EmbeddedStore
 from .problems import Report, printable
 from .progress import Progress
-from .read import DEFAULT_MAX_FILE_SIZE
+from .read.files import DEFAULT_MAX_FILE_SIZE
 from .terms import DEFAULT_BASE
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -178,7 +178,7 @@ def validate(inputs, base, max_file_size, limit):
     grouped and counted by shape: focus node, path, value and message.
     Exit status: 0 conforms, 1 violations, 2 usage error or unreadable input.
     """
-    from .validate import ValidationInputError, validate as validate_graph
+    from .vocabulary.validate import ValidationInputError, validate as validate_graph
 
     if not base.endswith(("/", "#")):
         raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
@@ -193,7 +193,7 @@ def validate(inputs, base, max_file_size, limit):
 
 
 def _print_validation(result, limit: int = 0) -> None:
-    from .validate import format_violations
+    from .vocabulary.validate import format_violations
 
     for line in format_violations(result, limit):
         click.echo(line)
@@ -213,7 +213,7 @@ def _print_validation(result, limit: int = 0) -> None:
               help="Do not write: exit 1 if the --output file differs from the generated reference.")
 def vocab_doc(output, check):
     """Generate the vocabulary reference (vocab/README.md) from the ontology and the shapes."""
-    from .vocabdoc import render
+    from .vocabulary.doc import render
 
     text = render()
     if check:

@@ -54,6 +54,6 @@ K = _ns(
     KG,
     "quality", "heat", "published", "ampUrl", "cdnAmpUrl", "originalUrl",
     "isCached", "featuredContent", "sourceFile",
-    # what `kg load` records about the graphs it wrote (graph/sync.py)
+    # what `kg load` records about the graphs it wrote (graph/store/sync.py)
     "contentHash", "tripleCount",
 )

@@ -49,7 +49,7 @@ def piecewise_corpora(ai_news, write_corpus, monkeypatch) -> list[Path]:
     """Corpora for checking an export assembled from per-file pieces (made in worker
     processes, forced on even for small corpora) against the whole-graph writer: the
     real corpus, and one article in two files (one node, merged from two pieces)."""
-    from graph import corpus as corpus_module
+    from graph.pipeline import corpus as corpus_module
     monkeypatch.setattr(corpus_module, "PARALLEL_MIN_FILES", 1)
     twice = write_corpus({
         "a.md": '---\nwebUrl: "https://a.example/1"\ntitle: "A"\ntopics: [X]\n---\n',

@@ -14,9 +14,9 @@ import pytest
 from pyoxigraph import NamedNode
 
 from graph import formats
-from graph.corpus import read_corpus
+from graph.pipeline.corpus import read_corpus
 from graph.problems import Report
-from graph.safeyaml import MAX_DEPTH
+from graph.read.yamlsafe import MAX_DEPTH
 from graph.terms import KG, SCHEMA
 
 from format_checks import CHECKS, written
@@ -446,8 +446,8 @@ def test_unknown_fields_and_odd_keys(check):
 
 
 def test_naive_dates_become_utc():
-    from graph.read import Source, parse_document
-    from graph.records import to_record
+    from graph.read.files import Source, parse_document
+    from graph.read.build import to_record
 
     doc = parse_document(Source(Path("x.md"), "x.md"),
                          article("webUrl: https://a.example/x\npublishedDateTime: 2020-07-02").encode())

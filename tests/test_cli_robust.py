@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import graph
-from graph.export import OutputError, remove_stale_temp_files
+from graph.commands.export import OutputError, remove_stale_temp_files
 
 from conftest import SEEDS
 

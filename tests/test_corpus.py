@@ -8,7 +8,7 @@ import rdflib
 import yaml
 
 import graph
-from graph.identify import normalize_url
+from graph.identity.urls import normalize_url
 
 
 def front_matters(folder):

@@ -19,7 +19,7 @@ import pytest
 import graph
 from graph import formats
 from graph.formats.graphml import read_graphml
-from graph.identify import corpus_graph_iri, source_graph_iri
+from graph.identity.iris import corpus_graph_iri, source_graph_iri
 from graph.terms import DEFAULT_BASE, RDF_TYPE
 from readers import jsonld_triples, named_graphs, rdflib_graph, triples
 

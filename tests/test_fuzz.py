@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode
 
 from graph import formats
-from graph.corpus import read_corpus
+from graph.pipeline.corpus import read_corpus
 from graph.problems import Report
-from graph.records import ARTICLE_FIELDS
+from graph.read.build import ARTICLE_FIELDS
 from graph.terms import KG, RDF_TYPE, SCHEMA
 
 from format_checks import CHECKS, written

@@ -11,7 +11,7 @@ import rdflib
 import yaml
 
 import graph
-from graph.identify import canonical_url, normalize_url
+from graph.identity.urls import canonical_url, normalize_url
 from graph.problems import Report
 
 SCHEMA = rdflib.Namespace("https://schema.org/")
@@ -273,7 +273,7 @@ TRICKY = ["https://a.example/x?", "https://a.example/x?&a=1", "https://a.example
 
 
 def test_fast_path_agrees_with_the_full_normalization(ai_news, monkeypatch):
-    from graph import identify
+    from graph.identity import urls as identify
     urls = re.findall(r'https?://[^"\s]+', "".join(p.read_text(encoding="utf-8") for p in ai_news.glob("*.md")))
     fast = [identify.normalize_url(u) for u in urls + TRICKY]
     monkeypatch.setattr(identify, "_CLEAN", re.compile(r"(?!)"))  # never take the fast path

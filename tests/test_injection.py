@@ -9,7 +9,7 @@ from pyoxigraph import Literal, NamedNode, Store
 
 import graph
 from graph import formats
-from graph.corpus import read_corpus
+from graph.pipeline.corpus import read_corpus
 from graph.terms import SCHEMA
 
 from format_checks import CHECKS, written

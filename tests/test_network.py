@@ -12,7 +12,7 @@ import pytest
 
 import graph
 from graph.formats.graphml import escape, read_graphml, unescape, write_graph
-from graph.network import attribute_names, quads_to_networkx
+from graph.formats.network import attribute_names, quads_to_networkx
 from graph.terms import DEFAULT_BASE, K, RDF_TYPE, RDFS, S, SCHEMA, SK, XSD
 
 ARTICLE = "https://thehill.com/policy/technology/505563-dozens-of-advocacy-groups-push-for-congress-to-ban-facial-recognition"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import graph
-from graph import corpus
+from graph.pipeline import corpus
 
 
 def test_parallel_parse_is_byte_identical(ai_news, tmp_path, monkeypatch):

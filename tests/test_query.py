@@ -9,8 +9,8 @@ import pyoxigraph
 import pytest
 
 import graph
-from graph.query import bind_values, bundled, where_brace
-from graph.store import EmbeddedStore
+from graph.store.query import bind_values, bundled, where_brace
+from graph.store.embedded import EmbeddedStore
 
 from conftest import AI_NEWS
 from expected import Answers

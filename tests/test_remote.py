@@ -7,9 +7,9 @@ import os
 import pytest
 
 import graph
-from graph.identify import corpus_graph_iri, source_graph_iri, sync_graph_iri
-from graph.query import bundled
-from graph.remote import GraphStoreClient
+from graph.identity.iris import corpus_graph_iri, source_graph_iri, sync_graph_iri
+from graph.store.query import bundled
+from graph.store.remote import GraphStoreClient
 from graph.terms import DEFAULT_BASE
 
 from conftest import AI_NEWS, kg

@@ -8,8 +8,8 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
 import graph
-from graph import store as store_module
-from graph.identify import corpus_graph_iri, source_graph_iri, sync_graph_iri
+from graph.store import embedded as store_module
+from graph.identity.iris import corpus_graph_iri, source_graph_iri, sync_graph_iri
 from graph.terms import DEFAULT_BASE
 
 from test_cli import kg
@@ -279,7 +279,7 @@ def test_python_api_takes_a_store_object(write_corpus, tmp_path):
 
 
 def test_whole_store_conforms_to_the_shapes(write_corpus, tmp_path):
-    from graph.validate import validate_quads
+    from graph.vocabulary.validate import validate_quads
 
     corpus = write_corpus({"a.md": article(1), "b.md": article(2)})
     graph.load([corpus], tmp_path / "store")

@@ -7,7 +7,7 @@ import pyoxigraph
 import pytest
 
 import graph
-from graph.validate import ValidationInputError, format_violations, union_store, validate, validate_store
+from graph.vocabulary.validate import ValidationInputError, format_violations, union_store, validate, validate_store
 
 from conftest import SEEDS, kg
 

@@ -16,8 +16,8 @@ from rdflib import namespace as ns  # ns.SDO, ns.XSD: module attributes pytest w
 import graph
 from graph import formats
 from graph.terms import KG, K
-from graph.validate import EXPORT_SUFFIXES
-from graph.vocabdoc import render
+from graph.vocabulary.validate import EXPORT_SUFFIXES
+from graph.vocabulary.doc import render
 from graph.vocabulary import ONTOLOGY_IRI, ontology, project_terms, shapes, vocab_file
 
 from conftest import ROOT

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from pyoxigraph import Quad
 
-from ..network import groups_to_networkx, merge_groups, quads_to_networkx, term_groups, text_of
+from .network import groups_to_networkx, merge_groups, quads_to_networkx, term_groups, text_of
 from . import Format, register
 
 if TYPE_CHECKING:

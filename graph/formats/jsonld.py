@@ -25,11 +25,11 @@ from typing import BinaryIO
 
 from pyoxigraph import BlankNode, NamedNode, Quad
 
-from ..nodes import group_by_subject, node_id
+from ..mapping.nodes import group_by_subject, node_id
 from ..terms import RDF_TYPE, XSD
 from . import Format, FormatError, register
 
-# vocab/context.jsonld, installed as the data package graph.vocab (graph/vocabulary.py;
+# vocab/context.jsonld, installed as the data package graph.vocab (graph/vocabulary/;
 # not imported here, as it loads rdflib).
 CONTEXT_PACKAGE, CONTEXT_FILE = "graph.vocab", "context.jsonld"
 XSD_STRING = XSD + "string"

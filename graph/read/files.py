@@ -13,8 +13,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import safeyaml
-from .problems import ERROR, WARNING, Problem, kind
+from . import yamlsafe
+from ..problems import ERROR, WARNING, Problem, kind
 
 SUFFIXES = (".md", ".markdown", ".txt")
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -189,8 +189,8 @@ def parse_document(source: Source, raw: bytes) -> Document:
     front = text[start.end(): end.start()]
     body = text[end.end():].lstrip("\r\n")
     try:
-        data, warnings = safeyaml.load(front, first_line=2)  # the line after the opening '---'
-    except safeyaml.YAMLProblem as err:
+        data, warnings = yamlsafe.load(front, first_line=2)  # the line after the opening '---'
+    except yamlsafe.YAMLProblem as err:
         raise ReadError(str(err), err.line) from None
     if data is None:
         data = {}

@@ -24,15 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from . import formats
-from .corpus import Corpus, read_corpus
-from .problems import Report
-from .progress import Progress
-from .read import DEFAULT_MAX_FILE_SIZE
-from .terms import DEFAULT_BASE
+from .. import formats
+from ..pipeline.corpus import Corpus, read_corpus
+from ..problems import Report
+from ..progress import Progress
+from ..read.files import DEFAULT_MAX_FILE_SIZE
+from ..terms import DEFAULT_BASE
 
 if TYPE_CHECKING:
-    from .validate import ValidationResult
+    from ..vocabulary.validate import ValidationResult
 
 TMP_PREFIX = ".kg-tmp-"
 STDOUT = "-"  # the output that means standard output
@@ -101,7 +101,7 @@ def export(
     elif strict and result.problems:
         result.stopped = f"--strict: {result.problems} problem{'s' * (result.problems != 1)} found; nothing written"
     elif validate:
-        from .validate import validate_quads  # pySHACL loads slowly: only when asked
+        from ..vocabulary.validate import validate_quads  # pySHACL loads slowly: only when asked
 
         result.validation = validate_quads(corpus.quads())
         if not result.validation.conforms:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from .terms import XSD
+from ..terms import XSD
 
 _XSD_STRING = XSD + "string"
 

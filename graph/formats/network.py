@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
-from .corpus import read_corpus
-from .nodes import group_by_subject, node_id
-from .terms import DEFAULT_BASE, PREFIXES, RDF_TYPE, SCHEMA, SKOS, XSD
+from ..pipeline.corpus import read_corpus
+from ..mapping.nodes import group_by_subject, node_id
+from ..terms import DEFAULT_BASE, PREFIXES, RDF_TYPE, SCHEMA, SKOS, XSD
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -9,8 +9,8 @@ from __future__ import annotations
 from rdflib import OWL, RDF, RDFS, SH, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, Namespace
 
-from .terms import KG
-from .vocabulary import CONTEXT, ONTOLOGY, ONTOLOGY_IRI, REFERENCE, SHAPES, ontology, project_terms, shapes
+from ..terms import KG
+from . import CONTEXT, ONTOLOGY, ONTOLOGY_IRI, REFERENCE, SHAPES, ontology, project_terms, shapes
 
 VANN = Namespace("http://purl.org/vocab/vann/")
 

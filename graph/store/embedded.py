@@ -17,8 +17,8 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, Store, serialize
 
-from .identify import sync_graph_iri
-from .problems import printable
+from ..identity.iris import sync_graph_iri
+from ..problems import printable
 from .sync import Applied, Graphs, Plan, Recorded, TargetError, parse_record, record_query, record_quads
 
 DEFAULT_STORE = Path("exports") / "store"

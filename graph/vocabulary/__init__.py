@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import rdflib
 
-from .terms import KG, PREFIXES
+from ..terms import KG, PREFIXES
 
 ONTOLOGY = "kg.ttl"
 SHAPES = "shapes.ttl"

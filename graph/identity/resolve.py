@@ -29,9 +29,10 @@ from collections.abc import Iterator, Sequence
 from sys import intern
 from dataclasses import dataclass, field
 
-from .identify import canonical_iri, fold_amp, provider_key, topic_key
-from .problems import WARNING, Problem
-from .records import Article, Image
+from .urls import canonical_iri, fold_amp
+from .iris import provider_key, topic_key
+from ..problems import WARNING, Problem
+from ..records import Article, Image
 
 ARTICLE = -1  # the position of a file's own article, beside related[0], related[1], ...
 

@@ -26,14 +26,15 @@ from dataclasses import dataclass, field, replace
 
 from pyoxigraph import NamedNode, Quad
 
-from .identify import corpus_graph_iri, source_graph_iri
-from .mapping import map_file, map_shared
-from .problems import ERROR, Problem, Report
-from .progress import NoProgress, Progress
-from .read import DEFAULT_MAX_FILE_SIZE, ReadError, Source, discover, read_document
-from .records import Article, Parsed, to_record
-from .resolve import Resolution, Resolver
-from .terms import DEFAULT_BASE
+from ..identity.iris import corpus_graph_iri, source_graph_iri
+from ..mapping.quads import map_file, map_shared
+from ..problems import ERROR, Problem, Report
+from ..progress import NoProgress, Progress
+from ..read.files import DEFAULT_MAX_FILE_SIZE, ReadError, Source, discover, read_document
+from ..records import Article, Parsed
+from ..read.build import to_record
+from ..identity.resolve import Resolution, Resolver
+from ..terms import DEFAULT_BASE
 
 # Below this many files, starting workers costs more than it saves.
 PARALLEL_MIN_FILES = 256

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, RdfFormat, serialize
 
-from .identify import sync_graph_iri
-from .terms import K, RDF_TYPE, XSD_INTEGER
+from ..identity.iris import sync_graph_iri
+from ..terms import K, RDF_TYPE, XSD_INTEGER
 
 # Every graph kg load wrote is listed in the sync graph as a named graph of the
 # SPARQL service description vocabulary; kg:contentHash and kg:tripleCount say more.

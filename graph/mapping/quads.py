@@ -13,10 +13,10 @@ from datetime import datetime
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from . import identify
-from .records import Article, Image
-from .resolve import Resolution, image_mentions
-from .terms import K, RDF_TYPE, S, SK, XSD_BOOLEAN, XSD_DATETIME, XSD_INTEGER
+from ..identity import iris
+from ..records import Article, Image
+from ..identity.resolve import Resolution, image_mentions
+from ..terms import K, RDF_TYPE, S, SK, XSD_BOOLEAN, XSD_DATETIME, XSD_INTEGER
 
 TRUE = Literal("true", datatype=XSD_BOOLEAN)
 FALSE = Literal("false", datatype=XSD_BOOLEAN)
@@ -24,7 +24,7 @@ FALSE = Literal("false", datatype=XSD_BOOLEAN)
 
 def map_file(index: int, art: Article, res: Resolution, base: str) -> list[Quad]:
     """The quads of file number ``index`` (in path order), each once."""
-    g = NamedNode(identify.source_graph_iri(base, art.source))
+    g = NamedNode(iris.source_graph_iri(base, art.source))
     node = NamedNode(res.article_iri(art.url))
     owner = res.files[node.value] == index
     quads: list[Quad] = []
@@ -36,7 +36,7 @@ def map_file(index: int, art: Article, res: Resolution, base: str) -> list[Quad]
     if owner:
         _values(node, art, res, base, g, add)
     for label in art.topics:
-        add(Quad(node, S["about"], NamedNode(identify.topic_iri(base, label)), g))
+        add(Quad(node, S["about"], NamedNode(iris.topic_iri(base, label)), g))
     for image in art.images:
         add(Quad(node, S["image"], NamedNode(image.url), g))
     for rel in art.related:
@@ -48,7 +48,7 @@ def map_file(index: int, art: Article, res: Resolution, base: str) -> list[Quad]
         target = NamedNode(res.article_iri(rel.url))
         _values(target, rel, res, base, g, add)
         for label in rel.topics:
-            add(Quad(target, S["about"], NamedNode(identify.topic_iri(base, label)), g))
+            add(Quad(target, S["about"], NamedNode(iris.topic_iri(base, label)), g))
         for image in rel.images:
             add(Quad(target, S["image"], NamedNode(image.url), g))
 
@@ -72,7 +72,7 @@ def _values(node, art: Article, res: Resolution, base: str, g, add) -> None:
     if art.published is not None:
         add(Quad(node, S["datePublished"], _date(art.published), g))
     if art.provider is not None:
-        add(Quad(node, S["publisher"], NamedNode(identify.provider_iri(base, art.provider.domain)), g))
+        add(Quad(node, S["publisher"], NamedNode(iris.provider_iri(base, art.provider.domain)), g))
     for pred, value in ((K["quality"], art.quality), (K["heat"], art.heat)):
         if value is not None:
             add(Quad(node, pred, Literal(str(value), datatype=XSD_INTEGER), g))
@@ -103,25 +103,25 @@ def _image(image: Image, g, add) -> None:
 
 def map_shared(res: Resolution, base: str) -> list[Quad]:
     """Providers, topics and the topic scheme, in the corpus graph."""
-    g = NamedNode(identify.corpus_graph_iri(base))
+    g = NamedNode(iris.corpus_graph_iri(base))
     quads: list[Quad] = []
     add = quads.append
     for key, info in res.providers.items():
-        node = NamedNode(identify.provider_iri(base, key))
+        node = NamedNode(iris.provider_iri(base, key))
         add(Quad(node, RDF_TYPE, S["Organization"], g))
         if info.name is not None:
             add(Quad(node, S["name"], Literal(info.name), g))
         for name in info.alternate_names:
             add(Quad(node, S["alternateName"], Literal(name), g))
-        add(Quad(node, S["url"], NamedNode(identify.site_url(key)), g))
+        add(Quad(node, S["url"], NamedNode(iris.site_url(key)), g))
         for logo in info.logos:
             add(Quad(node, S["logo"], NamedNode(logo), g))
     if res.topics:
-        scheme = NamedNode(identify.topic_scheme_iri(base))
+        scheme = NamedNode(iris.topic_scheme_iri(base))
         add(Quad(scheme, RDF_TYPE, SK["ConceptScheme"], g))
         add(Quad(scheme, SK["prefLabel"], Literal("Topics", language="en"), g))
         for key, info in res.topics.items():
-            node = NamedNode(identify.topic_iri(base, key))
+            node = NamedNode(iris.topic_iri(base, key))
             add(Quad(node, RDF_TYPE, SK["Concept"], g))
             add(Quad(node, SK["prefLabel"], Literal(info.label), g))
             for label in info.alt_labels:

@@ -1,7 +1,7 @@
 """Load a corpus into a triple store and keep it in step: `kg load` as a function.
 
 The target is the embedded store (a folder) or a Graph Store Protocol endpoint
-(graph.remote.RemoteStore); both are synced the same way (graph/sync.py):
+(graph.store.remote.RemoteStore); both are synced the same way (graph/store/sync.py):
 changed graphs are replaced, graphs of vanished files dropped, unchanged ones
 left alone.
 """
@@ -13,14 +13,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from .corpus import Corpus, read_corpus
-from .identify import corpus_graph_iri, source_graph_iri
-from .problems import Report
-from .progress import Progress
-from .read import DEFAULT_MAX_FILE_SIZE
-from .store import DEFAULT_STORE, EmbeddedStore
-from .sync import GraphContent, Graphs, Plan, Recorded, TargetError, encode_graph, hash_graph, plan, triples_in
-from .terms import DEFAULT_BASE
+from ..pipeline.corpus import Corpus, read_corpus
+from ..identity.iris import corpus_graph_iri, source_graph_iri
+from ..problems import Report
+from ..progress import Progress
+from ..read.files import DEFAULT_MAX_FILE_SIZE
+from ..store.embedded import DEFAULT_STORE, EmbeddedStore
+from ..store.sync import GraphContent, Graphs, Plan, Recorded, TargetError, encode_graph, hash_graph, plan, triples_in
+from ..terms import DEFAULT_BASE
 
 
 class LoadError(Exception):
@@ -67,7 +67,7 @@ def load(
     progress: Progress | None = None,
 ) -> LoadResult:
     """Sync the graph of ``inputs`` into ``target``: a store folder, or a target object
-    (graph.store.EmbeddedStore, graph.remote.RemoteStore). Raises LoadError when it
+    (graph.store.embedded.EmbeddedStore, graph.store.remote.RemoteStore). Raises LoadError when it
     fails; the store then holds what the error's result says, nothing claimed beyond."""
     started = time.perf_counter()
     owned = not hasattr(target, "apply")

@@ -16,8 +16,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, parse_query_results, serialize
 
-from .identify import sync_graph_iri
-from .problems import printable
+from ..identity.iris import sync_graph_iri
+from ..problems import printable
 from .sync import Applied, Graphs, TargetError, Plan, Recorded, parse_record, record_query, record_quads, recorded_after
 
 RETRY_STATUS = (500, 502, 503, 504)

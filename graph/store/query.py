@@ -18,10 +18,10 @@ from pyoxigraph import (
     Store, Triple, Variable, parse, parse_query_results, serialize,
 )
 
-from .problems import printable
+from ..problems import printable
 from .remote import GraphStoreClient, RemoteError
-from .store import EmbeddedStore, StoreError
-from .terms import PREFIXES, XSD
+from .embedded import EmbeddedStore, StoreError
+from ..terms import PREFIXES, XSD
 
 FORMATS = ("table", "csv", "tsv", "json")
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -47,7 +47,7 @@ class Bundled:
 def bundled() -> dict[str, Bundled]:
     """The queries shipped in graph/queries/, by name (the file name without .rq)."""
     found = {}
-    for entry in resources.files("graph").joinpath("queries").iterdir():
+    for entry in resources.files("graph.store").joinpath("queries").iterdir():
         if entry.name.endswith(".rq"):
             found[entry.name[:-3]] = _parse_bundled(entry.name[:-3], entry.read_text(encoding="utf-8"))
     return dict(sorted(found.items()))

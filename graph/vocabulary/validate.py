@@ -19,11 +19,11 @@ import rdflib
 from pyoxigraph import Quad, RdfFormat, Store, parse
 from rdflib.namespace import SH
 
-from .corpus import Corpus, read_corpus
-from .problems import Report, printable
-from .read import DEFAULT_MAX_FILE_SIZE
-from .terms import DEFAULT_BASE
-from .vocabulary import shapes
+from ..pipeline.corpus import Corpus, read_corpus
+from ..problems import Report, printable
+from ..read.files import DEFAULT_MAX_FILE_SIZE
+from ..terms import DEFAULT_BASE
+from . import shapes
 
 # Export files, by suffix; anything else is an article file or folder.
 EXPORT_SUFFIXES = {

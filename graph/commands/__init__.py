@@ -1,0 +1,1 @@
+"""What each kg command does, as a Python function: export, load."""

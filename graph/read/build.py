@@ -1,0 +1,322 @@
+"""Turn a parsed front matter into typed records, repairing or dropping bad fields.
+
+Any field may be missing, empty or of the wrong type. A field that cannot be
+used is dropped with a warning; an article without a usable URL is skipped.
+"""
+from __future__ import annotations
+
+import html
+import re
+import reprlib
+from datetime import date, datetime, timezone
+from urllib.parse import urlsplit
+
+from ..identity.iris import site_url
+from ..identity.urls import UnusableURL, normalize_url
+from ..problems import ERROR, WARNING, Problem, kind
+from ..records import Article, Image, Parsed, Provider
+from .files import Document
+
+# Fields read from an article (top level) and from a related item.
+ARTICLE_FIELDS = {
+    "category", "title", "excerpt", "publishedDateTime", "webUrl", "originalUrl", "ampWebUrl",
+    "cdnAmpWebUrl", "type", "quality", "heat", "published", "featuredContent", "provider",
+    "topics", "images", "related",
+}
+IGNORED_FIELDS = {"secured"}  # an opaque token of the site, not content
+YEAR_RANGE = (1800, 2200)     # dates outside are taken for data errors
+INT_RANGE = (-2**63, 2**63 - 1)  # what triple stores hold as xsd:integer (Oxigraph: 64 bits)
+
+
+def to_record(doc: Document) -> Parsed:
+    fields = _Fields(doc)
+    fields.problems.extend(doc.problems)
+    article = fields.article(doc.data, line=None, stub=False)
+    if article is not None and doc.body.strip():
+        article.body = _clean(doc.body.strip())
+    return Parsed(article, fields.problems, fields.unmapped)
+
+
+class _Fields:
+    """Reads values of one document, collecting problems with their line numbers."""
+
+    def __init__(self, doc: Document):
+        self.path = str(doc.source.path)
+        self.rel = doc.source.rel
+        self.lines = doc.lines
+        self.problems: list[Problem] = []
+        self.unmapped: set[str] = set()
+
+    def warn(self, line, message) -> None:
+        self.problems.append(Problem(self.path, line, WARNING, message))
+
+    # -- the article -----------------------------------------------------------------
+
+    def article(self, data: dict, line: int | None, stub: bool, where: str = "") -> Article | None:
+        def at(key):  # nested fields are located by the line of their top-level key
+            return line if line is not None else self.lines.get(key)
+
+        for key in data:
+            if not isinstance(key, str):
+                self.warn(line, f"{where}field name {_show(key)} is not text; ignored")
+            elif key not in ARTICLE_FIELDS and key not in IGNORED_FIELDS:
+                self.unmapped.add(where + key)
+
+        url = self.url(data, "webUrl", at, where, quiet_missing=True)
+        original = self.url(data, "originalUrl", at, where, quiet_missing=True)
+        if url is None and original is None:
+            what = "related item" if stub else "article"
+            self.problems.append(Problem(self.path, at("webUrl") or at("originalUrl") or line,
+                                         ERROR if not stub else WARNING,
+                                         f"{where or ''}{what} has no usable webUrl or originalUrl; {what} skipped"))
+            return None
+        art = Article(url=url or original, source=self.rel, line=line, stub=stub)
+        if original is not None and original != art.url:
+            art.original_url = original
+        art.amp_url = self.url(data, "ampWebUrl", at, where)
+        art.cdn_amp_url = self.url(data, "cdnAmpWebUrl", at, where)
+        art.headline = self.text(data, "title", at, where)
+        if art.headline is None and not stub and "title" not in data:
+            self.warn(None, "article has no title; exported without a headline")
+        art.abstract = self.text(data, "excerpt", at, where)
+        art.section = self.text(data, "category", at, where)
+        art.published = self.date(data, "publishedDateTime", at, where)
+        art.quality = self.integer(data, "quality", at, where)
+        art.heat = self.integer(data, "heat", at, where)
+        art.is_published = self.boolean(data, "published", at, where)
+        art.featured = self.featured(data, at, where)
+        art.provider = self.provider(data, at, where, art.url)
+        art.topics = self.topics(data, at, where)
+        art.images = self.images(data.get("images"), at("images"), where + "images")
+        declared = data.get("type")
+        if declared not in (None, "article"):
+            self.warn(at("type"), f"{where}type {_show(declared)} is not 'article'; mapped as a news article")
+        if not stub:
+            for i, item in enumerate(self.items(data, "related", at, where)):
+                if isinstance(item, str):
+                    item = {"webUrl": item}
+                if not isinstance(item, dict):
+                    self.warn(at("related"), f"related[{i}] is {kind(item)}, not a mapping or a URL; ignored")
+                    continue
+                rel = self.article(item, at("related"), stub=True, where=f"related[{i}].")
+                if rel is not None:
+                    art.related.append(rel)
+        return art
+
+    # -- typed values ----------------------------------------------------------------
+
+    def text(self, data, key, at, where) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, (int, float, date)) and not isinstance(value, bool):
+            self.warn(at(key), f"{where}{key} is {kind(value)} ({value}), not text; kept as text")
+            value = value.isoformat() if isinstance(value, date) else str(value)
+        if not isinstance(value, str):
+            self.warn(at(key), f"{where}{key} is {kind(value)}, not text; field dropped")
+            return None
+        value = value.strip()
+        cleaned = _clean(value)
+        if _replaced(value, cleaned):
+            self.warn(at(key), f"{where}{key} holds invalid Unicode (unpaired surrogates); replaced with U+FFFD")
+        return cleaned or None
+
+    def integer(self, data, key, at, where) -> int | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        number = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str) and re.fullmatch(r"\s*[-+]?[0-9]{1,30}\s*", value):
+            number = int(value)
+        if number is None:
+            self.warn(at(key), f"{where}{key} {_show(value)} is not a whole number; field dropped")
+            return None
+        if not INT_RANGE[0] <= number <= INT_RANGE[1]:
+            self.warn(at(key), f"{where}{key} {_show(value)} is too large a number; field dropped")
+            return None
+        return number
+
+    def boolean(self, data, key, at, where) -> bool | None:
+        value = data.get(key)
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false", "yes", "no"):
+            return value.strip().lower() in ("true", "yes")
+        self.warn(at(key), f"{where}{key} {_show(value)} is not true or false; field dropped")
+        return None
+
+    def date(self, data, key, at, where) -> datetime | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        parsed = None
+        if isinstance(value, datetime):
+            parsed = value
+        elif isinstance(value, date):
+            parsed = datetime(value.year, value.month, value.day)
+        elif isinstance(value, str):
+            try:
+                parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+            except ValueError:
+                parsed = None
+        if parsed is None:
+            self.warn(at(key), f"{where}{key} {_show(value)} is not a date; field dropped")
+            return None
+        if parsed.tzinfo is None:
+            self.warn(at(key), f"{where}{key} {_show(value)} has no time zone; UTC assumed")
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        try:
+            parsed = parsed.astimezone(timezone.utc)
+        except (OverflowError, ValueError):
+            parsed = None
+        if parsed is None or not YEAR_RANGE[0] <= parsed.year <= YEAR_RANGE[1]:
+            self.warn(at(key), f"{where}{key} {_show(value)} is out of the range of plausible dates "
+                               f"({YEAR_RANGE[0]}-{YEAR_RANGE[1]}); field dropped")
+            return None
+        return parsed
+
+    def url(self, data, key, at, where, quiet_missing=False) -> str | None:
+        value = data.get(key)
+        if value is None or value == "":
+            return None
+        try:
+            return normalize_url(value)
+        except UnusableURL as err:
+            self.warn(at(key), f"{where}{key} {_show(value)} {err}; field dropped")
+            return None
+
+    def featured(self, data, at, where) -> str | None:
+        value = data.get("featuredContent")
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            match = re.search(r"""<iframe\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", value, re.I)
+            candidate = html.unescape(next(g for g in match.groups() if g is not None)) if match else value
+            if candidate.startswith("//"):
+                candidate = "https:" + candidate
+            try:
+                return normalize_url(candidate)
+            except UnusableURL:
+                pass
+        self.warn(at("featuredContent"), f"{where}featuredContent has no embed URL (iframe src); field dropped")
+        return None
+
+    def items(self, data, key, at, where) -> list:
+        """A list field; a single value or mapping is taken as a list of one."""
+        value = data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return value
+        if isinstance(value, (dict, str)):
+            return [value]
+        self.warn(at(key), f"{where}{key} is {kind(value)}, not a list; field dropped")
+        return []
+
+    def topics(self, data, at, where) -> list[str]:
+        labels = []
+        for item in self.items(data, "topics", at, where):
+            if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                label = " ".join(str(item).split())
+                cleaned = _clean(label)
+                if _replaced(label, cleaned):
+                    self.warn(at("topics"), f"{where}topic {_show(cleaned)} holds invalid Unicode "
+                                            f"(unpaired surrogates); replaced with U+FFFD")
+                label = cleaned
+                if label and label not in labels:
+                    labels.append(label)
+            else:
+                self.warn(at("topics"), f"{where}topic {_show(item)} is {kind(item)}, not a label; ignored")
+        return labels
+
+    def images(self, value, line, where) -> list[Image]:
+        if value is None:
+            return []
+        items = value if isinstance(value, list) else [value]
+        out = []
+        for i, item in enumerate(items):
+            if isinstance(item, str):
+                item = {"url": item}
+            if not isinstance(item, dict):
+                self.warn(line, f"{where}[{i}] is {kind(item)}, not an image (a mapping or a URL); ignored")
+                continue
+            def at(_key, line=line):
+                return line
+            url = self.url(item, "url", at, f"{where}[{i}].")
+            if url is None:
+                if "url" not in item:
+                    self.warn(line, f"{where}[{i}] has no url; image ignored")
+                continue
+            image = Image(url)
+            for key, attr in (("width", "width"), ("height", "height")):
+                number = self.integer(item, key, at, f"{where}[{i}].")
+                if number is not None and number < 0:
+                    self.warn(line, f"{where}[{i}].{key} {number} is negative; field dropped")
+                    number = None
+                setattr(image, attr, number)
+            image.caption = self.text(item, "title", at, f"{where}[{i}].")
+            image.is_cached = self.boolean(item, "isCached", at, f"{where}[{i}].")
+            out.append(image)
+        return out
+
+    def provider(self, data, at, where, article_url) -> Provider | None:
+        value = data.get("provider")
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = {"name": value, "domain": value} if re.fullmatch(r"[\w.-]+\.\w+", value.strip()) else {"name": value}
+        if not isinstance(value, dict):
+            self.warn(at("provider"), f"{where}provider is {kind(value)}, not a mapping; field dropped")
+            return None
+        def here(_key):
+            return at("provider")
+        name = self.text(value, "name", here, where + "provider.")
+        domain = self.text(value, "domain", here, where + "provider.")
+        if domain is not None:
+            try:
+                site_url(domain)
+            except UnusableURL:
+                self.warn(at("provider"), f"{where}provider.domain {_show(domain)} is not a domain name; "
+                                          f"the article's own site is used")
+                domain = None
+        if domain is None:
+            # One node per domain: without one, the article's own site stands for it.
+            domain = urlsplit(article_url).hostname or ""
+        logos = self.images(value.get("images"), at("provider"), where + "provider.images")
+        if not domain:
+            return None
+        return Provider(name, domain, logos)
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    """Join surrogate pairs (JSON-style "\\ud83d\\ude00" escapes) into their character;
+    replace unpaired ones, which UTF-8 and so RDF cannot carry, with U+FFFD."""
+    if not _SURROGATES.search(text):
+        return text
+    return _SURROGATES.sub("\ufffd", text.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
+
+
+def _replaced(before: str, after: str) -> bool:
+    return after.count("\ufffd") > before.count("\ufffd")
+
+
+def _show(value) -> str:
+    """A value as the author wrote it, quoted for a message, cut short (aliases can make values huge)."""
+    if isinstance(value, str):
+        text = f"'{value[:80]}'"
+    elif isinstance(value, datetime):
+        text = value.isoformat(sep=" ")
+    elif isinstance(value, date):
+        text = value.isoformat()
+    elif isinstance(value, (list, dict, set, tuple)):
+        text = reprlib.repr(value)
+    else:
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
