@@ -1,40 +1,45 @@
 """kg: a knowledge-graph exporter for news-article corpora (Markdown + YAML front matter).
 
-Python API (the CLI is a thin layer over these):
+Python API (the CLI is a thin layer over these; options are keyword-only):
 
     import graph
-    result = graph.export(["seeds"], ["ttl"], "exports")
-    g = graph.to_rdflib(["seeds"])        # an rdflib.Graph of the same triples
-    nx_graph = graph.to_networkx(["seeds"])  # a networkx.MultiDiGraph (README: the rules)
-    graph.load(["seeds"], "exports/store")  # sync into the embedded store (graph.LoadResult)
-    rows = graph.run_query("topics", "exports/store")  # pyoxigraph QuerySolutions
+    result = graph.export(["seeds"], ["ttl"], "exports")        # graph.ExportResult
+    g = graph.to_rdflib(["seeds"])                              # an rdflib.Graph of the same triples
+    nx_graph = graph.to_networkx(["seeds"])                     # a networkx.MultiDiGraph (README: the rules)
+    counts = graph.stats(["seeds"]).counts                      # what the graph would hold
+    graph.load(["seeds"], graph.open_store("exports/store"))    # sync into the embedded store
+    rows = graph.run_query("topics", graph.open_store("exports/store"))  # pyoxigraph QuerySolutions
 """
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .pipeline.corpus import Corpus, read_corpus  # noqa: E402
 from .commands.export import ExportResult, export  # noqa: E402
 from .commands.load import LoadError, LoadResult, load  # noqa: E402
+from .commands.stats import Stats, stats  # noqa: E402
 from .formats.network import to_networkx  # noqa: E402
+from .options import Options, OptionsError  # noqa: E402
+from .pipeline.corpus import Corpus, read_corpus  # noqa: E402
+from .store import open_store  # noqa: E402
 from .store.query import run_query  # noqa: E402
 from .terms import DEFAULT_BASE, PREFIXES  # noqa: E402
 
 
-def to_rdflib(paths, base: str = DEFAULT_BASE):
+def to_rdflib(paths, *, base: str = DEFAULT_BASE, max_file_size: int | None = None, jobs: int | None = None):
     """An rdflib.Graph holding exactly the triples of the Turtle export of ``paths``."""
     import rdflib
 
-    from .formats.rdflib_terms import to_rdflib_term
+    from .formats.rdflib_terms import to_rdflib_triple
 
-    corpus = read_corpus(paths, base)
+    settings = {} if max_file_size is None else {"max_file_size": max_file_size}
+    corpus = read_corpus(paths, base=base, jobs=jobs, **settings)
     g = rdflib.Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
-    for q in corpus.quads():
-        g.add((to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object)))
+    for triple in corpus.triples():
+        g.add(to_rdflib_triple(triple))
     return g
 
 
-__all__ = ["Corpus", "ExportResult", "LoadError", "LoadResult", "export", "load", "read_corpus",
-           "run_query", "to_networkx", "to_rdflib", "__version__"]
+__all__ = ["Corpus", "ExportResult", "LoadError", "LoadResult", "Options", "OptionsError", "Stats", "export",
+           "load", "open_store", "read_corpus", "run_query", "stats", "to_networkx", "to_rdflib", "__version__"]

@@ -8,16 +8,17 @@ from pathlib import Path
 import click
 
 from . import __version__, formats
-from .pipeline.corpus import read_corpus
 from .commands.export import STDOUT, OutputError, atomic_writer, export as export_corpus
 from .commands.load import LoadError
 from .commands.load import load as load_corpus
-from .store.query import FORMATS, QueryError, bundled, format_results, run_query
-from .store.remote import DEFAULT_RETRIES, DEFAULT_TIMEOUT, GraphStoreClient, RemoteStore
-from .store.embedded import DEFAULT_STORE, EmbeddedStore
+from .commands.stats import stats as corpus_stats
+from .options import DEFAULT_MAX_FILE_SIZE, Options, OptionsError
 from .problems import Report, printable
 from .progress import Progress
-from .read.files import DEFAULT_MAX_FILE_SIZE
+from .store import open_store
+from .store.embedded import DEFAULT_STORE, EmbeddedStore
+from .store.query import FORMATS, QueryError, bundled, format_results, run_query
+from .store.remote import DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from .terms import DEFAULT_BASE
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -39,6 +40,33 @@ def _format_choice(ctx, param, values):
         raise click.BadParameter(err.args[0]) from None
 
 
+def _options(*decorators):
+    """Apply click option decorators in the order they are listed (as they show in --help)."""
+    def apply(f):
+        for decorator in reversed(decorators):
+            f = decorator(f)
+        return f
+    return apply
+
+
+_base_option = click.option("--base", default=DEFAULT_BASE, show_default=True,
+                            help="Base IRI under which provider, topic and source-graph IRIs are minted.")
+_size_option = click.option("--max-file-size", default=DEFAULT_MAX_FILE_SIZE, show_default=True,
+                            type=click.IntRange(min=1), help="Files larger than this many bytes are skipped.")
+_jobs_option = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                            help="Worker processes (default: all cores; 1 for none).")
+# The options every command that reads a corpus shares (graph.options.Options).
+corpus_options = _options(_base_option, _size_option, _jobs_option)
+
+
+def _checked(**settings) -> Options:
+    """The corpus options, checked by the library; a bad one is a usage error (exit 2)."""
+    try:
+        return Options(**settings)
+    except OptionsError as err:
+        raise click.BadParameter(err.problem, param_hint=f"--{err.option.replace('_', '-')}") from None
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
 @click.option("-f", "--format", "format_", multiple=True, default=("ttl",), show_default=True,
@@ -48,14 +76,9 @@ def _format_choice(ctx, param, values):
               help="Folder the export files are written to (graph.ttl, ...); '-' writes the one "
                    "format chosen to standard output.")
 @click.option("--compact-json", is_flag=True, help="Write JSON-LD on one line instead of indented.")
-@click.option("--base", default=DEFAULT_BASE, show_default=True,
-              help="Base IRI under which provider, topic and source-graph IRIs are minted.")
-@click.option("--max-file-size", default=DEFAULT_MAX_FILE_SIZE, show_default=True, type=click.IntRange(min=1),
-              help="Files larger than this many bytes are skipped.")
+@corpus_options
 @click.option("--explain-merges", is_flag=True,
               help="Print which inputs were merged into which node, and why.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes for parsing (default: all cores; 1 for none).")
 @click.option("--validate", "validate_", is_flag=True,
               help="Check the graph against the SHACL shapes first; write nothing if it does not conform.")
 @click.option("--strict", is_flag=True,
@@ -70,17 +93,16 @@ def export(inputs, format_, output, compact_json, base, max_file_size, explain_m
     stderr as PATH:LINE: LEVEL: MESSAGE; bad files are skipped and the rest is
     exported.
     """
-    if not base.endswith(("/", "#")):
-        raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
+    _checked(base=base, max_file_size=max_file_size, jobs=jobs)
     to_stdout = output == STDOUT
     if to_stdout and len(format_) != 1:
         raise click.UsageError(f"--output {STDOUT} writes one format to standard output; "
                                f"{len(format_)} were chosen ({', '.join(format_)})")
     report, progress = _reporting(quiet)
     try:
-        result = export_corpus(inputs or ("seeds",), format_, output, base, report, max_file_size, jobs,
-                               explain=explain_merges, validate=validate_, strict=strict, progress=progress,
-                               options={"compact_json": compact_json})
+        result = export_corpus(inputs or ("seeds",), format_, output, base=base, max_file_size=max_file_size,
+                               jobs=jobs, explain=explain_merges, validate=validate_, strict=strict,
+                               compact_json=compact_json, report=report, progress=progress)
     except BrokenPipeError:  # `kg export -o - | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         sys.exit(EXIT_BROKEN_PIPE)
@@ -131,10 +153,10 @@ def _describe(c: dict) -> str:
 
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
-@click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI for minted IRIs.")
+@corpus_options
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @click.option("--explain-merges", is_flag=True, help="Also list which inputs were merged into which node.")
-def stats(inputs, base, as_json, explain_merges):
+def stats(inputs, base, max_file_size, jobs, as_json, explain_merges):
     """Count what the graph of INPUTS (default: seeds/) would hold, without writing exports.
 
     Articles (with their own file, and only linked as related), providers,
@@ -142,10 +164,12 @@ def stats(inputs, base, as_json, explain_merges):
     """
     import json
 
+    _checked(base=base, max_file_size=max_file_size, jobs=jobs)
     report = Report(stream=sys.stderr)
-    corpus = read_corpus(inputs or ("seeds",), base, report, explain=explain_merges)
-    _report_unmapped(corpus)
-    counts = corpus.counts()
+    result = corpus_stats(inputs or ("seeds",), base=base, max_file_size=max_file_size, jobs=jobs,
+                          explain=explain_merges, report=report)
+    _report_unmapped(result.corpus)
+    counts = result.counts
     if as_json:
         click.echo(json.dumps(counts, indent=2, sort_keys=True))
     else:
@@ -154,22 +178,18 @@ def stats(inputs, base, as_json, explain_merges):
             if key == "merges":
                 value = ", ".join(f"{n} {kind}" for kind, n in value.items()) or "none"
             click.echo(f"{key.replace('_', ' '):<{width}}  {value}")
-    if explain_merges:
-        for line in corpus.explain_merges():
-            click.echo(printable(line))
-    if not corpus.exported:
+    for line in result.merges:
+        click.echo(printable(line))
+    if not counts["exported"]:
         sys.exit(EXIT_FAILED)
 
 
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=str))
-@click.option("--base", default=DEFAULT_BASE, show_default=True,
-              help="Base IRI for minted IRIs, when INPUTS are article files.")
-@click.option("--max-file-size", default=DEFAULT_MAX_FILE_SIZE, show_default=True, type=click.IntRange(min=1),
-              help="Article files larger than this many bytes are skipped.")
+@corpus_options
 @click.option("--limit", default=0, show_default=True, type=click.IntRange(min=0),
               help="Show at most this many violations per shape (0: all).")
-def validate(inputs, base, max_file_size, limit):
+def validate(inputs, base, max_file_size, jobs, limit):
     """Check a graph against kg's SHACL shapes (vocab/shapes.ttl).
 
     INPUTS are either article files and folders (default: seeds/), mapped as
@@ -180,11 +200,11 @@ def validate(inputs, base, max_file_size, limit):
     """
     from .vocabulary.validate import ValidationInputError, validate as validate_graph
 
-    if not base.endswith(("/", "#")):
-        raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
+    _checked(base=base, max_file_size=max_file_size, jobs=jobs)
     report = Report(stream=sys.stderr)
     try:
-        result = validate_graph(inputs or ("seeds",), base, report, max_file_size)
+        result = validate_graph(inputs or ("seeds",), base=base, max_file_size=max_file_size, jobs=jobs,
+                                report=report)
     except ValidationInputError as err:
         click.echo(f"kg: error: {printable(str(err))}", err=True)
         sys.exit(EXIT_USAGE)
@@ -257,9 +277,11 @@ def _remote_options(f):
     return f
 
 
-def _client(endpoint, query_endpoint, user, password, timeout, retries):
+def _target(store_dir, endpoint, query_endpoint, user, password, timeout, retries):
+    """The store a command works on, as graph.open_store opens it; a bad URL is a usage error."""
     try:
-        return GraphStoreClient(endpoint, query_endpoint, user, password, timeout, retries)
+        return open_store(store_dir, endpoint=endpoint, query_endpoint=query_endpoint, user=user,
+                          password=password, timeout=timeout, retries=retries)
     except ValueError as err:
         raise click.BadParameter(str(err)) from None
 
@@ -275,12 +297,7 @@ def _client(endpoint, query_endpoint, user, password, timeout, retries):
               help="The server's SPARQL query URL, where it is not --endpoint itself "
                    "(Oxigraph: http://HOST:7878/query); kg reads its record of loaded graphs there.")
 @_remote_options
-@click.option("--base", default=DEFAULT_BASE, show_default=True,
-              help="Base IRI under which provider, topic and source-graph IRIs are minted.")
-@click.option("--max-file-size", default=DEFAULT_MAX_FILE_SIZE, show_default=True, type=click.IntRange(min=1),
-              help="Files larger than this many bytes are skipped.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes for parsing (default: all cores; 1 for none).")
+@corpus_options
 @click.option("-v", "--verbose", is_flag=True, help="List every source added, updated and removed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems: no progress, no report of changes.")
 def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, retries, base,
@@ -297,15 +314,12 @@ def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, r
         raise click.UsageError("give --store or --endpoint, not both")
     if query_endpoint and not endpoint:
         raise click.UsageError("--query-endpoint goes with --endpoint")
-    if not base.endswith(("/", "#")):
-        raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
-    if endpoint:
-        target = RemoteStore(_client(endpoint, query_endpoint, user, password, timeout, retries))
-    else:
-        target = EmbeddedStore(store_dir or DEFAULT_STORE)
+    _checked(base=base, max_file_size=max_file_size, jobs=jobs)
+    target = _target(store_dir, endpoint, query_endpoint, user, password, timeout, retries)
     report, progress = _reporting(quiet)
     try:
-        result = load_corpus(inputs or ("seeds",), target, base, report, max_file_size, jobs, progress)
+        result = load_corpus(inputs or ("seeds",), target, base=base, max_file_size=max_file_size, jobs=jobs,
+                             report=report, progress=progress)
     except LoadError as err:
         click.echo(f"kg: error: {printable(str(err))}", err=True)
         if err.result is not None:
@@ -383,8 +397,7 @@ def query(query_arg, params, fmt, store_dir, endpoint, user, password, timeout, 
         raise click.UsageError("give a QUERY (SPARQL text, a .rq file or a bundled name; kg query --list)")
     if store_dir and endpoint:
         raise click.UsageError("give --store or --endpoint, not both")
-    target = (_client(endpoint, None, user, password, timeout, retries) if endpoint
-              else EmbeddedStore(store_dir or DEFAULT_STORE))
+    target = _target(store_dir, endpoint, None, user, password, timeout, retries)
     try:
         results = run_query(query_arg, target, params)
         out = format_results(results, fmt)

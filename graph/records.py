@@ -33,7 +33,6 @@ class Article:
 
     url: str                       # normalized, before AMP folding: identify decides identity
     source: str                    # path of the file, relative to its input root
-    line: int | None
     stub: bool = False
     headline: str | None = None
     abstract: str | None = None

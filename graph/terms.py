@@ -55,5 +55,5 @@ K = _ns(
     "quality", "heat", "published", "ampUrl", "cdnAmpUrl", "originalUrl",
     "isCached", "featuredContent", "sourceFile",
     # what `kg load` records about the graphs it wrote (graph/store/sync.py)
-    "contentHash", "tripleCount",
+    "contentHash", "tripleCount", "inputHash",
 )

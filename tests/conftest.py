@@ -49,8 +49,8 @@ def piecewise_corpora(ai_news, write_corpus, monkeypatch) -> list[Path]:
     """Corpora for checking an export assembled from per-file pieces (made in worker
     processes, forced on even for small corpora) against the whole-graph writer: the
     real corpus, and one article in two files (one node, merged from two pieces)."""
-    from graph.pipeline import corpus as corpus_module
-    monkeypatch.setattr(corpus_module, "PARALLEL_MIN_FILES", 1)
+    from graph.pipeline import workers as workers_module
+    monkeypatch.setattr(workers_module, "PARALLEL_MIN_ITEMS", 1)
     twice = write_corpus({
         "a.md": '---\nwebUrl: "https://a.example/1"\ntitle: "A"\ntopics: [X]\n---\n',
         "b.md": '---\nwebUrl: "https://a.example/1"\ntitle: "A again"\ntopics: [Y]\n---\n',

@@ -84,7 +84,7 @@ def assert_formats_agree(out, corpus):
         assert ox.DefaultGraph() not in graphs, f"{name} has triples outside named graphs"
         assert set().union(*graphs.values()) == ttl, name
         # One graph per source file (path relative to the input root), and the corpus graph.
-        expected = {ox.NamedNode(source_graph_iri(DEFAULT_BASE, corpus.sources[i].rel)) for i in corpus.spooled}
+        expected = {ox.NamedNode(source_graph_iri(DEFAULT_BASE, corpus.sources[i].rel)) for i in corpus.spool.indices}
         assert len(expected) == corpus.exported
         expected.add(ox.NamedNode(corpus_graph_iri(DEFAULT_BASE)))
         assert set(graphs) == expected, name

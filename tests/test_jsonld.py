@@ -146,7 +146,7 @@ def test_values_that_do_not_fit_their_term_keep_their_type():
 
 def test_layout_indented_by_default_one_line_with_compact_json(tmp_path, seeds):
     graph.export([seeds], ["jsonld"], tmp_path / "a")
-    graph.export([seeds], ["jsonld"], tmp_path / "b", options={"compact_json": True})
+    graph.export([seeds], ["jsonld"], tmp_path / "b", compact_json=True)
     indented = (tmp_path / "a" / "graph.jsonld").read_text(encoding="utf-8")
     one_line = (tmp_path / "b" / "graph.jsonld").read_text(encoding="utf-8")
     doc = json.loads(indented)
@@ -190,7 +190,7 @@ def test_export_assembled_from_worker_pieces_equals_the_whole_graph_writer(piece
     merges the few that two files describe; the bytes equal write_jsonld's on all quads."""
     for n, folder in enumerate(piecewise_corpora):
         out = tmp_path / f"out{n}"
-        graph.export([folder], ["jsonld"], out, jobs=2, options={"compact_json": compact})
+        graph.export([folder], ["jsonld"], out, jobs=2, compact_json=compact)
         whole = io.BytesIO()
         write_jsonld(graph.read_corpus([folder]).quads(), whole, compact_json=compact)
         assert (out / "graph.jsonld").read_bytes() == whole.getvalue()

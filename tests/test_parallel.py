@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import graph
-from graph.pipeline import corpus
+from graph.pipeline import workers
 
 
 def test_parallel_parse_is_byte_identical(ai_news, tmp_path, monkeypatch):
-    monkeypatch.setattr(corpus, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_ITEMS", 1)
     graph.export([ai_news], ["ttl", "nq"], tmp_path / "one", jobs=1)
     graph.export([ai_news], ["ttl", "nq"], tmp_path / "two", jobs=2)
     for name in ("graph.ttl", "graph.nq"):
@@ -14,7 +14,7 @@ def test_parallel_parse_is_byte_identical(ai_news, tmp_path, monkeypatch):
 
 
 def test_problems_come_back_from_workers_in_order(write_corpus, tmp_path, monkeypatch):
-    monkeypatch.setattr(corpus, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_ITEMS", 1)
     files = {f"{i:02d}.md": f"---\nwebUrl: https://a.example/{i}\nquality: bad{i}\n---\n" for i in range(40)}
     folder = write_corpus(files)
     report = graph.problems.Report()

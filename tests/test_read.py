@@ -23,7 +23,7 @@ def test_splits_on_delimiter_lines_not_substrings():
     assert d.data["webUrl"] == "https://x.example/market---beyond-2020"
     assert d.data["title"] == "a --- b"
     assert d.body.startswith("body --- text")
-    assert d.lines == {"webUrl": 2, "title": 3}
+    assert (d.line("webUrl"), d.line("title"), d.line("body")) == (2, 3, None)
 
 
 def test_crlf_and_bom():

@@ -16,6 +16,7 @@ import contextlib
 import errno
 import functools
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -24,11 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .. import formats
+from .. import formats as formats_module
 from ..pipeline.corpus import Corpus, read_corpus
 from ..problems import Report
 from ..progress import Progress
-from ..read.files import DEFAULT_MAX_FILE_SIZE
+from ..options import DEFAULT_MAX_FILE_SIZE, Options
 from ..terms import DEFAULT_BASE
 
 if TYPE_CHECKING:
@@ -46,11 +47,11 @@ class OutputError(Exception):
 
 @dataclass
 class ExportResult:
-    corpus: Corpus
+    corpus: Corpus = field(repr=False)
     written: list[Path | str] = field(default_factory=list)  # "<stdout>" for standard output
     triples: int = 0
     seconds: float = 0.0
-    report: Report | None = None
+    report: Report | None = field(default=None, repr=False)
     stopped: str | None = None  # why nothing was written, when nothing was
     validation: ValidationResult | None = None  # with validate=True
 
@@ -62,61 +63,55 @@ class ExportResult:
 
 def export(
     inputs: Iterable = ("seeds",),
-    formats_: Iterable[str] = ("ttl",),
+    formats: Iterable[str] | str = ("ttl",),
     output: str | os.PathLike = "exports",
+    *,
     base: str = DEFAULT_BASE,
-    report: Report | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     jobs: int | None = None,
     explain: bool = False,
     validate: bool = False,
     strict: bool = False,
+    compact_json: bool = False,
+    report: Report | None = None,
     progress: Progress | None = None,
-    options: Mapping[str, Any] | None = None,
 ) -> ExportResult:
     """Read the inputs and write one file per format into ``output``.
 
-    ``formats_``: names or aliases, ``all`` for every format. ``output`` ``-``
-    writes the one format chosen to standard output. ``options`` go to the
-    writers (``compact_json=True``: JSON-LD on one line).
+    ``formats``: names or aliases, ``all`` for every format. ``output`` ``-``
+    writes the one format chosen to standard output. ``compact_json``: JSON-LD on
+    one line. ``base``, ``max_file_size``, ``jobs``, ``explain``: see
+    graph.options.Options (a bad value raises OptionsError before anything is read).
 
     Nothing is written (``result.stopped`` says why, the previous files stay) when
     no article could be read, when ``strict`` and the run found any problem, or
     when ``validate`` and the graph does not conform to the SHACL shapes
     (``result.validation`` says how). Raises OutputError when the files cannot be
-    written. ``jobs``: worker processes (default: all cores); ``explain``: keep
-    the details of merges for ``corpus.explain_merges()``.
+    written. The corpus is mapped once, whatever is asked.
     """
     started = time.perf_counter()
-    chosen = formats.select([formats_] if isinstance(formats_, str) else formats_)
+    options = Options(base=base, max_file_size=max_file_size, jobs=jobs, explain=explain)
+    chosen = formats_module.select([formats] if isinstance(formats, str) else formats)
     to_stdout = str(output) == STDOUT
     if to_stdout and len(chosen) != 1:
         raise ValueError(f"output '{STDOUT}' (standard output) takes one format, not {len(chosen)}")
-    options = dict(options or {})
+    writer_options = {"compact_json": compact_json}
     report = report if report is not None else Report()
-    corpus = read_corpus(inputs, base, report, max_file_size, jobs, explain, progress)
+    corpus = read_corpus(inputs, options=options, report=report, progress=progress)
     result = ExportResult(corpus, report=report)
     if not corpus.exported:
         result.stopped = "no article could be exported; nothing written"
     elif strict and result.problems:
         result.stopped = f"--strict: {result.problems} problem{'s' * (result.problems != 1)} found; nothing written"
-    elif validate:
-        from ..vocabulary.validate import validate_quads  # pySHACL loads slowly: only when asked
-
-        result.validation = validate_quads(corpus.quads())
-        if not result.validation.conforms:
-            result.stopped = "the graph does not conform to the shapes; nothing written"
     if result.stopped:
         result.seconds = time.perf_counter() - started
         return result
     if to_stdout:
-        stream = sys.stdout.buffer
-        result.triples = write_corpus(corpus, chosen, {chosen[0].name: stream}, options)
-        stream.flush()
-        result.written.append("<stdout>")
+        _export_to_stdout(corpus, chosen[0], writer_options, validate, result)
         result.seconds = time.perf_counter() - started
         return result
     out_dir = Path(output)
+    created = not out_dir.exists()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -126,14 +121,21 @@ def export(
     try:
         with contextlib.ExitStack() as stack:
             outs = {fmt.name: stack.enter_context(w) for fmt, w in zip(chosen, pending)}
-            result.triples = write_corpus(corpus, chosen, outs, options)
+            result.triples, checked = write_corpus(corpus, chosen, outs, writer_options, keep_for_validation=validate)
+        if validate and not _conforms(checked, result):
+            for writer in pending:
+                writer.discard()
+            if created:  # nothing written: not even the folder
+                with contextlib.suppress(OSError):
+                    out_dir.rmdir()
+            return _stopped_by_validation(result, started)
         for writer in pending:  # all complete: put them in place together
             writer.commit()
             result.written.append(writer.target)
         _sync_folder(out_dir)
     except OSError as err:
         kept = ("the previous export files are unchanged" if not result.written else
-                f"only {', '.join(p.name for p in result.written)} could be replaced")
+                f"only {', '.join(p.name for p in result.written if isinstance(p, Path))} could be replaced")
         where = getattr(err, "target", None) or out_dir
         raise OutputError(f"cannot write {where}: {_reason(err)}; {kept}") from None
     finally:
@@ -146,6 +148,41 @@ def export(
     return result
 
 
+def _export_to_stdout(corpus: Corpus, fmt: formats_module.Format, writer_options: dict, validate: bool,
+                      result: ExportResult) -> None:
+    """One format to standard output. With validation, the bytes wait in a temporary
+    file until the graph is known to conform: nothing reaches the reader otherwise."""
+    stream = sys.stdout.buffer
+    if not validate:
+        result.triples, _ = write_corpus(corpus, [fmt], {fmt.name: stream}, writer_options)
+        stream.flush()
+        result.written.append("<stdout>")
+        return
+    with tempfile.TemporaryFile(prefix="kg-export-") as held:
+        result.triples, checked = write_corpus(corpus, [fmt], {fmt.name: held}, writer_options,
+                                               keep_for_validation=True)
+        if not _conforms(checked, result):
+            result.stopped = "the graph does not conform to the shapes; nothing written"
+            return
+        held.seek(0)
+        shutil.copyfileobj(held, stream, 1 << 20)
+    stream.flush()
+    result.written.append("<stdout>")
+
+
+def _conforms(ntriples: list[bytes], result: ExportResult) -> bool:
+    from ..vocabulary.validate import validate_ntriples  # pySHACL loads slowly: only when asked
+
+    result.validation = validate_ntriples(ntriples)
+    return result.validation.conforms
+
+
+def _stopped_by_validation(result: ExportResult, started: float) -> ExportResult:
+    result.stopped = "the graph does not conform to the shapes; nothing written"
+    result.seconds = time.perf_counter() - started
+    return result
+
+
 def _remove_own_temp_files(folder: Path) -> None:
     for path in folder.glob(f"{TMP_PREFIX}{os.getpid()}-*{TMP_SUFFIX}"):
         try:
@@ -154,39 +191,42 @@ def _remove_own_temp_files(folder: Path) -> None:
             pass
 
 
-def write_corpus(corpus: Corpus, chosen: list[formats.Format], outs: dict[str, BinaryIO],
-                 options: Mapping[str, Any] | None = None) -> int:
-    """Write the corpus in every chosen format; return the number of triples.
+def write_corpus(corpus: Corpus, chosen: list[formats_module.Format], outs: Mapping[str, BinaryIO],
+                 writer_options: Mapping[str, Any] | None = None, *,
+                 keep_for_validation: bool = False) -> tuple[int, list[bytes]]:
+    """Write the corpus in every chosen format, mapping it once; return the number of
+    triples (and, with ``keep_for_validation``, every graph's N-Triples).
 
-    Streaming formats get each file's piece as soon as it is mapped (in a worker
-    for large corpora); piecewise formats get their pieces at the end, whole-graph
-    formats every quad.
+    Each file's piece in every format is made where the file is mapped (in a worker
+    for large corpora); streaming formats write it at once, piecewise ones put their
+    pieces together at the end.
     """
-    options = dict(options or {})
-    encoded = tuple(fmt.name for fmt in chosen if fmt.in_pieces)
-    whole = [fmt for fmt in chosen if not fmt.in_pieces]
+    writer_options = dict(writer_options or {})
+    names = tuple(fmt.name for fmt in chosen) + (("nt",) if keep_for_validation else ())
+    collected: dict[str, list] = {fmt.name: [] for fmt in chosen if not fmt.streams}
     for fmt in chosen:
         if fmt.streams:
             outs[fmt.name].write(fmt.header)
-    encode = functools.partial(formats.encode_many, encoded, bool(whole), options)
-    collected: dict[str, list] = {fmt.name: [] for fmt in chosen if fmt.assemble is not None}
-    kept = []
+    encode = functools.partial(_encode, names, writer_options)
+    checked: list[bytes] = []
     triples = 0
-    for _graph, (count, pieces, quads) in corpus.files(encode):
-        triples += count
-        for name, piece in pieces.items():
+    for mapped in corpus.graphs(encode):
+        triples += mapped.triples or 0
+        for name, piece in mapped.payload.items():
             if name in collected:
                 collected[name].append(piece)
-            else:
+            elif name in outs:
                 outs[name].write(piece)
-        if quads is not None:
-            kept.extend(quads)
+        if keep_for_validation:
+            checked.append(mapped.payload["nt"])
     for fmt in chosen:
         if fmt.assemble is not None:
-            fmt.assemble(collected[fmt.name], outs[fmt.name], **options)
-    for fmt in whole:
-        fmt.write(kept, outs[fmt.name], **options)
-    return triples
+            fmt.assemble(collected[fmt.name], outs[fmt.name], **writer_options)
+    return triples, checked
+
+
+def _encode(names: tuple[str, ...], writer_options: dict, graph: str, triples: list) -> dict[str, Any]:
+    return formats_module.encode_all(names, writer_options, triples, graph)
 
 
 def _named(writer: "atomic_writer", action):

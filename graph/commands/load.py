@@ -4,22 +4,31 @@ The target is the embedded store (a folder) or a Graph Store Protocol endpoint
 (graph.store.remote.RemoteStore); both are synced the same way (graph/store/sync.py):
 changed graphs are replaced, graphs of vanished files dropped, unchanged ones
 left alone.
+
+Each file is mapped at most once. The store's record says, for every graph it
+holds, the input key it was made from (the file's bytes and what the resolution
+decided for it); a file whose key is unchanged is not mapped at all. The graphs
+that are mapped are kept as N-Triples in a temporary file until the plan is
+known, then written from there: memory holds hashes, never the graphs.
 """
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import unquote
 
-from ..pipeline.corpus import Corpus, read_corpus
 from ..identity.iris import corpus_graph_iri, source_graph_iri
+from ..options import DEFAULT_MAX_FILE_SIZE, Options
+from ..pipeline.corpus import Corpus, read_corpus
+from ..pipeline.spool import SpoolError
 from ..problems import Report
 from ..progress import Progress
-from ..read.files import DEFAULT_MAX_FILE_SIZE
 from ..store.embedded import DEFAULT_STORE, EmbeddedStore
-from ..store.sync import GraphContent, Graphs, Plan, Recorded, TargetError, encode_graph, hash_graph, plan, triples_in
+from ..store.sync import GraphContent, Graphs, Plan, Recorded, TargetError, encode_graph, plan, triples_in
 from ..terms import DEFAULT_BASE
 
 
@@ -33,7 +42,7 @@ class LoadError(Exception):
 
 @dataclass
 class LoadResult:
-    corpus: Corpus
+    corpus: Corpus = field(repr=False)
     target: str
     plan: Plan
     written: list[str] = field(default_factory=list)
@@ -42,6 +51,7 @@ class LoadResult:
     triples_after: int = 0
     seconds: float = 0.0
     error: str | None = None
+    mapped: int = 0  # files mapped (the others were unchanged since the last load)
 
     def sources(self, iris: Iterable[str]) -> list[str]:
         """Source file paths (relative) of source-graph IRIs; the corpus graph is left out."""
@@ -59,60 +69,104 @@ class LoadResult:
 
 def load(
     inputs: Iterable = ("seeds",),
-    target: "str | os.PathLike | object" = DEFAULT_STORE,
+    target: "str | os.PathLike | Any" = DEFAULT_STORE,
+    *,
     base: str = DEFAULT_BASE,
-    report: Report | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     jobs: int | None = None,
+    report: Report | None = None,
     progress: Progress | None = None,
 ) -> LoadResult:
     """Sync the graph of ``inputs`` into ``target``: a store folder, or a target object
-    (graph.store.embedded.EmbeddedStore, graph.store.remote.RemoteStore). Raises LoadError when it
-    fails; the store then holds what the error's result says, nothing claimed beyond."""
+    (graph.open_store, graph.store.embedded.EmbeddedStore, graph.store.remote.RemoteStore).
+    Raises LoadError when it fails; the store then holds what the error's result says,
+    nothing claimed beyond; OptionsError for a bad option."""
     started = time.perf_counter()
+    options = Options(base=base, max_file_size=max_file_size, jobs=jobs)
     owned = not hasattr(target, "apply")
     store = EmbeddedStore(target) if owned else target
+    graphs: MappedGraphs | None = None
     try:
-        corpus = read_corpus(inputs, base, report, max_file_size, jobs, progress=progress)
+        corpus = read_corpus(inputs, options=options, report=report, progress=progress)
         if not corpus.exported:
             raise LoadError("no article could be read; the store was not changed")
-        graphs = graphs_of(corpus)
         try:
             before: dict[str, Recorded] = store.read_record(base)
         except TargetError as err:
             raise LoadError(f"{err}; the store was not changed") from None
+        try:
+            graphs = MappedGraphs.of(corpus, before)
+        except SpoolError as err:
+            raise LoadError(f"{err.strerror}; the store was not changed") from None
         p = plan(graphs, before)
         applied = store.apply(base, graphs, p, before)
     finally:
+        if graphs is not None:
+            graphs.close()
         if owned:
             store.close()
     result = LoadResult(corpus, store.describe(), p, applied.written, applied.deleted,
                         triples_in(before), triples_in(applied.record),
-                        time.perf_counter() - started, applied.error)
+                        time.perf_counter() - started, applied.error, graphs.mapped)
     if applied.error:
         raise LoadError(applied.error, result)
     return result
 
 
-def graphs_of(corpus: Corpus) -> "CorpusGraphs":
-    """Every named graph of the corpus with its hash and triple count, hashed where it is
-    mapped (in the corpus's worker processes for large corpora); no content is kept."""
-    graphs = CorpusGraphs(corpus)
-    for name, (_, triples, digest) in corpus.files(hash_graph):
-        if triples:
-            graphs[name.value] = GraphContent(name.value, b"", triples, digest)
-    return graphs
+class MappedGraphs(Graphs):
+    """Every named graph of a corpus with its hash, triple count and input key; the
+    N-Triples of the graphs that were mapped wait in a temporary file."""
 
-
-class CorpusGraphs(Graphs):
-    """Graphs whose content is mapped again when a load writes them."""
-
-    def __init__(self, corpus: Corpus):
+    def __init__(self) -> None:
         super().__init__()
-        self.corpus = corpus
+        self._file = tempfile.TemporaryFile(prefix="kg-graphs-")
+        self._where: dict[str, tuple[int, int]] = {}  # IRI -> (offset, length) in the file
+        self._end = 0
+        self.mapped = 0
+
+    @classmethod
+    def of(cls, corpus: Corpus, before: dict[str, Recorded]) -> "MappedGraphs":
+        """Map (in the corpus's workers) the graphs whose input changed since ``before``."""
+        graphs = cls()
+
+        def unchanged(graph: str, key: str) -> bool:
+            rec = before.get(graph)
+            return rec is not None and rec.hash is not None and rec.key == key
+
+        try:
+            for mapped in corpus.graphs(encode_graph, skip=unchanged):
+                if mapped.payload is None:  # not mapped: as the record says
+                    rec = before[mapped.graph]
+                    graphs[mapped.graph] = GraphContent(mapped.graph, b"", rec.triples, rec.hash or "", mapped.key)
+                    continue
+                data, triples, digest = mapped.payload
+                if not triples:
+                    continue
+                graphs.mapped += mapped.source is not None
+                graphs._keep(mapped.graph, data)
+                graphs[mapped.graph] = GraphContent(mapped.graph, b"", triples, digest, mapped.key)
+            graphs._file.flush()
+        except OSError as err:
+            graphs.close()
+            raise SpoolError(err.errno, f"cannot write the graphs' temporary file in {tempfile.gettempdir()} "
+                                        f"({err.strerror}); set TMPDIR to a folder with room") from None
+        return graphs
+
+    def _keep(self, iri: str, data: bytes) -> None:
+        self._file.write(data)
+        self._where[iri] = (self._end, len(data))
+        self._end += len(data)
 
     def contents(self, iris: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+        """(IRI, N-Triples) of these graphs, which must be among those mapped, in the order
+        they were mapped (path order, the corpus graph last)."""
         wanted = set(iris)
-        for name, (data, _, _) in self.corpus.files(encode_graph):
-            if name.value in wanted:
-                yield name.value, data
+        missing = wanted - self._where.keys()
+        if missing:
+            raise KeyError(f"graphs that were not mapped: {', '.join(sorted(missing))}")
+        for iri, (offset, length) in self._where.items():
+            if iri in wanted:
+                yield iri, os.pread(self._file.fileno(), length, offset)
+
+    def close(self) -> None:
+        self._file.close()

@@ -1,28 +1,26 @@
 """Export formats, registered by name and alias (the way rdflib registers serializers).
 
-Three kinds of writer:
-- a streaming format has ``encode(quads, **options) -> bytes`` for one file's
-  quads, run where the file is mapped (in a worker process for large corpora),
-  and a ``header`` written once: the export appends the pieces in path order and
-  never holds the whole graph (Turtle, N-Triples, N-Quads, TriG);
-- a piecewise format also encodes each file's quads where they are mapped, but
-  ``assemble(pieces, out, **options)`` puts the pieces together at the end
-  (JSON-LD: node objects made in the workers, sorted by @id at the end);
-- a whole-graph format has only ``write(quads, out, **options)``, given every
-  quad (GraphML).
+Every format encodes one named graph's plain triples at a time
+(``encode(triples, graph=IRI, **options)``), where the file is mapped: in a
+worker process for large corpora. Then either
+- a streaming format appends the pieces in path order after its ``header``, and
+  never holds the whole graph (Turtle, N-Triples, N-Quads, TriG), or
+- a piecewise format has ``assemble(pieces, out, **options)`` put them together at
+  the end (JSON-LD: node objects sorted by @id; GraphML: one type per attribute).
 Options a writer does not know are ignored (``compact_json`` is JSON-LD's).
-Every format has ``write``, which is what the Python API uses.
+``write(quads, out)`` writes pyoxigraph quads, for the Python API.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from pyoxigraph import Quad
+from pyoxigraph import NamedNode, Quad, Triple as OxTriple
 
-Writer = Callable[..., None]  # (quads: Iterable[Quad], out: BinaryIO, **options) -> None
-Encoder = Callable[..., object]  # (quads: list[Quad], **options) -> a piece (bytes for streaming formats)
+from ..mapping.plain import Triple, from_pyoxigraph
+
+Encoder = Callable[..., Any]     # (triples, graph=IRI, **options) -> a piece (bytes for streaming formats)
 Assembler = Callable[..., None]  # (pieces: list, out: BinaryIO, **options) -> None
 ALL = "all"  # the name that selects every format
 
@@ -37,27 +35,44 @@ class Format:
     aliases: tuple[str, ...]
     filename: str
     media_type: str
-    write: Writer
-    encode: Encoder | None = None  # set for streaming and piecewise formats
+    encode: Encoder
     header: bytes = b""
     assemble: Assembler | None = None  # set for piecewise formats
 
     @property
     def streams(self) -> bool:
-        return self.encode is not None and self.assemble is None
+        return self.assemble is None
 
-    @property
-    def in_pieces(self) -> bool:
-        return self.encode is not None
+    def write(self, quads: Iterable[Quad | OxTriple], out: BinaryIO, **options: Any) -> None:
+        """Write pyoxigraph quads (or triples) as one file of this format (the Python API)."""
+        runs = [(g, from_pyoxigraph(run)) for g, run in _runs(quads)]
+        if self.assemble is not None:
+            self.assemble([self.encode(triples, graph=g, **options) for g, triples in runs], out, **options)
+            return
+        out.write(self.header)
+        for g, triples in runs:
+            out.write(self.encode(triples, graph=g, **options))
 
 
-def streaming(name, aliases, filename, media_type, encode: Encoder, header: bytes = b"") -> Format:
-    """A streaming format, whose whole-graph writer is header + encoded quads."""
-    def write(quads: Iterable[Quad], out: BinaryIO, **options) -> None:
-        out.write(header)
-        out.write(encode(list(quads), **options))
+def _runs(quads: Iterable[Quad | OxTriple]) -> Iterator[tuple[str | None, list]]:
+    """Consecutive quads of one named graph (None: the default graph), in order."""
+    graph: object = object()
+    run: list = []
+    for q in quads:
+        name = q.graph_name if isinstance(q, Quad) else None
+        g = name.value if isinstance(name, NamedNode) else None
+        if g != graph:
+            if run:
+                yield graph, run  # type: ignore[misc]
+            graph, run = g, []
+        run.append(q)
+    if run:
+        yield graph, run  # type: ignore[misc]
 
-    return Format(name, aliases, filename, media_type, write, encode, header)
+
+def streaming(name: str, aliases: tuple[str, ...], filename: str, media_type: str, encode: Encoder,
+              header: bytes = b"") -> Format:
+    return Format(name, aliases, filename, media_type, encode, header)
 
 
 _REGISTRY: dict[str, Format] = {}
@@ -97,11 +112,10 @@ def select(names_or_aliases: Iterable[str]) -> list[Format]:
     return chosen
 
 
-def encode_many(names: tuple[str, ...], keep_quads: bool, options: dict, quads: list[Quad]):
-    """What a worker returns for one file: its quad count, its piece in each streaming
-    or piecewise format, and the quads themselves when a whole-graph format needs them."""
-    pieces = {name: _REGISTRY[name].encode(quads, **options) for name in names}
-    return len(quads), pieces, (quads if keep_quads else None)
+def encode_all(names: tuple[str, ...], options: dict[str, Any], triples: list[Triple],
+               graph: str | None) -> dict[str, Any]:
+    """One graph's piece in each of these formats (what a worker returns for a file)."""
+    return {name: _REGISTRY[name].encode(triples, graph=graph, **options) for name in names}
 
 
 from . import rdf  # noqa: E402,F401  (registers the RDF formats)

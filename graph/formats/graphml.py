@@ -214,5 +214,5 @@ def _unescape_values(attrs: dict) -> dict:
     return {unescape(k): unescape(v) if isinstance(v, str) else v for k, v in attrs.items()}
 
 
-register(Format("graphml", (), "graph.graphml", "application/graphml+xml", write_graphml,
-                encode=term_groups, assemble=assemble_graphml))
+register(Format("graphml", (), "graph.graphml", "application/graphml+xml", term_groups,
+                assemble=assemble_graphml))

@@ -23,15 +23,16 @@ from functools import cache
 from importlib import resources
 from typing import BinaryIO
 
-from pyoxigraph import BlankNode, NamedNode, Quad
+from pyoxigraph import Quad
 
-from ..mapping.nodes import group_by_subject, node_id
-from ..terms import RDF_TYPE, XSD
+from ..mapping.plain import Triple, from_pyoxigraph, group_by_subject
+from ..terms import RDF, XSD
 from . import Format, FormatError, register
 
 # vocab/context.jsonld, installed as the data package graph.vocab (graph/vocabulary/;
 # not imported here, as it loads rdflib).
 CONTEXT_PACKAGE, CONTEXT_FILE = "graph.vocab", "context.jsonld"
+RDF_TYPE = RDF + "type"
 XSD_STRING = XSD + "string"
 XSD_INTEGER = XSD + "integer"
 XSD_BOOLEAN = XSD + "boolean"
@@ -105,39 +106,38 @@ class Compactor:
                 return f"{prefix}:{local}"
         return self.iri(iri)
 
-    def node(self, subject, props: dict) -> dict:
-        obj: dict = {"@id": self.iri(node_id(subject))}
-        for predicate, objects in props.items():
-            if predicate == RDF_TYPE:
-                types = [self.vocab(o.value) for o in objects if isinstance(o, NamedNode)]
+    def node(self, subject: str, props: dict[str, set[tuple[str, str | None]]]) -> dict:
+        obj: dict = {"@id": self.iri(subject)}
+        for iri, objects in props.items():
+            if iri == RDF_TYPE:
+                types = [self.vocab(o) for o, dt in objects if dt is None and not o.startswith("_:")]
                 if types:
                     obj["@type"] = types[0] if len(types) == 1 else sorted(types)
-                objects = [o for o in objects if not isinstance(o, NamedNode)]
+                objects = {(o, dt) for o, dt in objects if dt is not None or o.startswith("_:")}
                 if not objects:
                     continue
-            iri = predicate.value
             term = self.terms.get(iri)
             key, coerce = (term.name, term.coerce) if term else (self.vocab(iri), None)
             values = [self.value(o, coerce) for o in objects]
             obj[key] = values[0] if len(values) == 1 else sorted(values, key=_order)
         return dict(sorted(obj.items()))  # "@id", "@type", then the terms
 
-    def value(self, o, coerce: str | None):
-        if isinstance(o, (NamedNode, BlankNode)):
-            ref = self.iri(node_id(o))
+    def value(self, value: tuple[str, str | None], coerce: str | None):
+        text, datatype = value
+        if datatype is None:
+            ref = self.iri(text)
             return ref if coerce == "@id" else {"@id": ref}
-        if o.language:
-            return {"@language": o.language, "@value": o.value}
-        datatype = o.datatype.value
+        if datatype[0] == "@":
+            return {"@language": datatype[1:], "@value": text}
         if datatype == coerce:
-            if datatype == XSD_INTEGER and _NATIVE_INT.fullmatch(o.value):
-                return int(o.value)
-            if datatype == XSD_BOOLEAN and o.value in _NATIVE_BOOL:
-                return _NATIVE_BOOL[o.value]
-            return o.value
+            if datatype == XSD_INTEGER and _NATIVE_INT.fullmatch(text):
+                return int(text)
+            if datatype == XSD_BOOLEAN and text in _NATIVE_BOOL:
+                return _NATIVE_BOOL[text]
+            return text
         if datatype == XSD_STRING:
-            return o.value if coerce is None else {"@value": o.value}
-        return {"@type": self.vocab(datatype), "@value": o.value}
+            return text if coerce is None else {"@value": text}
+        return {"@type": self.vocab(datatype), "@value": text}
 
 
 def _order(value) -> tuple:
@@ -145,10 +145,10 @@ def _order(value) -> tuple:
 
 
 def document(quads: Iterable[Quad], ctx: dict | None = None) -> dict:
-    """The compacted JSON-LD document of the union of the quads' graphs."""
+    """The compacted JSON-LD document of the union of the quads' graphs (pyoxigraph quads)."""
     ctx = context() if ctx is None else ctx
     compactor = Compactor(ctx)
-    nodes = [compactor.node(s, props) for s, props in group_by_subject(quads).items()]
+    nodes = [compactor.node(s, props) for s, props in group_by_subject(from_pyoxigraph(quads)).items()]
     nodes.sort(key=lambda n: n["@id"])
     return {"@context": ctx["@context"], "@graph": nodes}
 
@@ -170,14 +170,14 @@ _MARK = "\x00kg-nodes\x00"  # stands for the nodes in the document's frame
 _INDENT = "    "              # a node's depth in the indented document: {"@graph": [ node ]}
 
 
-def encode_nodes(quads: list[Quad], *, compact_json: bool = False, **_options) -> list[tuple[str, str]]:
-    """One file's node objects as (@id, JSON text), written as they will stand in the document.
+def encode_nodes(triples: list[Triple], *, compact_json: bool = False, **_options) -> list[tuple[str, str]]:
+    """One graph's node objects as (@id, JSON text), written as they will stand in the document.
 
     Every node is described in one file (see graph.mapping), so nearly every @id
     comes from one piece; the few that do not are merged by assemble_nodes."""
     compactor = _compactor()
     pieces = []
-    for subject, props in group_by_subject(quads).items():
+    for subject, props in group_by_subject(triples).items():
         obj = compactor.node(subject, props)
         text = _dumps(obj, compact_json)
         pieces.append((obj["@id"], text if compact_json else text.replace("\n", "\n" + _INDENT)))
@@ -228,5 +228,5 @@ def _compactor() -> Compactor:
     return Compactor(context())
 
 
-register(Format("jsonld", ("json-ld",), "graph.jsonld", "application/ld+json", write_jsonld,
-                encode=encode_nodes, assemble=assemble_nodes))
+register(Format("jsonld", ("json-ld",), "graph.jsonld", "application/ld+json", encode_nodes,
+                assemble=assemble_nodes))

@@ -26,16 +26,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+from pyoxigraph import Quad
 
-from ..pipeline.corpus import read_corpus
-from ..mapping.nodes import group_by_subject, node_id
-from ..terms import DEFAULT_BASE, PREFIXES, RDF_TYPE, SCHEMA, SKOS, XSD
+from ..mapping.plain import BLANK, Nodes, Triple, from_pyoxigraph, group_by_subject
+from ..terms import DEFAULT_BASE, PREFIXES, RDF, SCHEMA, SKOS, XSD
 
 if TYPE_CHECKING:
     import networkx as nx
 
 MULTI_VALUE_SEPARATOR = " | "
+RDF_TYPE = RDF + "type"
 RESERVED = ("type", "label")
 LABEL_PREDICATES = (SCHEMA + "headline", SCHEMA + "name", SKOS + "prefLabel", SCHEMA + "caption")
 
@@ -81,11 +81,6 @@ def _qualified(iri: str, local: str) -> str:
     return iri
 
 
-def python_value(literal: Literal):
-    """A literal as int, float, bool or str (its text when it is not a valid number or boolean)."""
-    return _python_value(literal.value, literal.datatype.value)
-
-
 def _python_value(text: str, datatype: str):
     if datatype in _INTEGERS and _INTEGER_TEXT.fullmatch(text.strip()):
         return int(text)
@@ -116,28 +111,13 @@ def _order(value):
     return (type(value).__name__, 0, value)
 
 
-# Quads as plain data: node id -> predicate IRI -> objects, each ("iri", id),
-# ("blank", label) or ("literal", text, datatype IRI, language). Made where each
-# file is mapped (in a worker process), merged at the end: far cheaper to send
-# between processes than RDF terms.
-Groups = dict[str, dict[str, set[tuple]]]
+# Triples node by node (graph.mapping.plain.Nodes): made where each file is mapped
+# (in a worker process), merged at the end.
+Groups = Nodes
 
 
-def term_groups(quads: Iterable[Quad], **_options) -> Groups:
-    groups: Groups = {}
-    for subject, props in group_by_subject(quads).items():
-        node = groups.setdefault(node_id(subject), {})
-        for predicate, objects in props.items():
-            node[predicate.value] = {_plain(o) for o in objects}
-    return groups
-
-
-def _plain(term) -> tuple:
-    if isinstance(term, NamedNode):
-        return ("iri", term.value)
-    if isinstance(term, BlankNode):
-        return ("blank", term.value)
-    return ("literal", term.value, term.datatype.value, term.language)
+def term_groups(triples: list[Triple], **_options) -> Groups:
+    return group_by_subject(triples)
 
 
 def merge_groups(pieces: Iterable[Groups]) -> Groups:
@@ -155,17 +135,18 @@ def merge_groups(pieces: Iterable[Groups]) -> Groups:
 
 def parts_of(grouped: Groups) -> tuple[dict[str, dict], list[tuple[str, str, str, dict]]]:
     """Nodes (id -> attributes) and edges (source, target, key, attributes), sorted."""
-    names = attribute_names(p for props in grouped.values() for p in props if p != RDF_TYPE.value)
+    names = attribute_names(p for props in grouped.values() for p in props if p != RDF_TYPE)
     nodes: dict[str, dict] = {}
     edges: list[tuple[str, str, str, dict]] = []
     edge_data: dict[str, dict] = {}  # one attribute dict per predicate, shared by its edges
     for source in sorted(grouped):
         attrs = nodes.setdefault(source, {})
         for iri, objects in sorted(grouped[source].items()):
-            literals = [_python_value(o[1], o[2]) for o in objects if o[0] == "literal"]
-            refs = [o[1] if o[0] == "iri" else f"_:{o[1]}" for o in objects if o[0] != "literal"]
-            if iri == RDF_TYPE.value:
-                attrs["type"] = _join([local_name(o[1]) if o[0] == "iri" else o[1] for o in objects])
+            literals = [_python_value(o, dt) for o, dt in objects if dt is not None]
+            refs = [o for o, dt in objects if dt is None]
+            if iri == RDF_TYPE:
+                attrs["type"] = _join([o if dt is not None else o[len(BLANK):] if o.startswith(BLANK)
+                                       else local_name(o) for o, dt in objects])
                 continue
             name = names[iri]
             if literals:
@@ -193,7 +174,8 @@ def _one_type_per_name(nodes: dict[str, dict]) -> None:
 
 
 def quads_to_networkx(quads: Iterable[Quad]) -> nx.MultiDiGraph:
-    return groups_to_networkx(term_groups(quads))
+    """The graph of pyoxigraph quads (the union of their named graphs)."""
+    return groups_to_networkx(group_by_subject(from_pyoxigraph(quads)))
 
 
 def groups_to_networkx(groups: Groups) -> nx.MultiDiGraph:
@@ -208,4 +190,6 @@ def groups_to_networkx(groups: Groups) -> nx.MultiDiGraph:
 
 def to_networkx(paths, base: str = DEFAULT_BASE) -> nx.MultiDiGraph:
     """A ``networkx.MultiDiGraph`` of the corpus in ``paths`` (files or folders), by the rules above."""
-    return quads_to_networkx(read_corpus(paths, base).quads())
+    from ..pipeline.corpus import read_corpus
+
+    return groups_to_networkx(group_by_subject(read_corpus(paths, base=base).triples()))

@@ -1,23 +1,24 @@
-"""Conversion of pyoxigraph terms to rdflib terms, for the Python API."""
+"""Plain triples as rdflib terms, for the Python API (graph.to_rdflib)."""
 from __future__ import annotations
 
 import rdflib
-from pyoxigraph import BlankNode, Literal, NamedNode
 
-from ..terms import XSD
-
-_XSD_STRING = XSD + "string"
+from .. import fields as F
+from ..mapping.plain import BLANK, Triple
 
 
-def to_rdflib_term(term):
-    if isinstance(term, NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:  # rdflib spells a plain string without datatype
-            return rdflib.Literal(term.value)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    if isinstance(term, BlankNode):
-        return rdflib.BNode(term.value)
-    raise TypeError(f"not an RDF term: {term!r}")
+def _node(text: str) -> rdflib.term.Node:
+    return rdflib.BNode(text[len(BLANK):]) if text.startswith(BLANK) else rdflib.URIRef(text)
+
+
+def to_rdflib_triple(triple: Triple) -> tuple:
+    s, p, o, dt = triple
+    if dt is None:
+        obj = _node(o)
+    elif dt == F.STRING:  # rdflib spells a plain string without datatype
+        obj = rdflib.Literal(o)
+    elif dt[0] == "@":
+        obj = rdflib.Literal(o, lang=dt[1:])
+    else:
+        obj = rdflib.Literal(o, datatype=rdflib.URIRef(dt))
+    return _node(s), rdflib.URIRef(p), obj

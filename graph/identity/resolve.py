@@ -26,13 +26,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
-from sys import intern
 from dataclasses import dataclass, field
+from sys import intern
+from typing import NamedTuple
 
-from .urls import canonical_iri, fold_amp
-from .iris import provider_key, topic_key
 from ..problems import WARNING, Problem
 from ..records import Article, Image
+from .iris import provider_key, topic_key
+from .urls import canonical_url
 
 ARTICLE = -1  # the position of a file's own article, beside related[0], related[1], ...
 
@@ -70,6 +71,43 @@ def image_mentions(art: Article) -> Iterator[tuple[int, Image, bool]]:
             yield from ((pos, logo, True) for logo in rec.provider.logos)
 
 
+class Facts(NamedTuple):
+    """What identity resolution needs from one file: its URLs, names and labels, no texts.
+
+    Made where the file is read (a worker process), so that only these small tuples
+    travel to the process that resolves the corpus."""
+
+    url: str
+    amp_url: str | None
+    cdn_amp_url: str | None
+    related: tuple[tuple[str, str | None, str | None, int], ...]  # (url, amp, cdn, filled()) per item
+    mentions: tuple[tuple[int, str, int | None, int | None, bool], ...]  # (pos, url, width, height, logo)
+    providers: tuple[tuple[int, str, str | None, tuple[str, ...]], ...]  # (pos, domain, name, logo URLs)
+    topics: tuple[str, ...]
+
+
+def facts_of(art: Article) -> Facts:
+    records = [(ARTICLE, art)] + list(enumerate(art.related))
+    return Facts(
+        art.url, art.amp_url, art.cdn_amp_url,
+        tuple((rel.url, rel.amp_url, rel.cdn_amp_url, rel.filled()) for rel in art.related),
+        tuple((pos, image.url, image.width, image.height, logo) for pos, image, logo in image_mentions(art)),
+        tuple((pos, rec.provider.domain, rec.provider.name, tuple(logo.url for logo in rec.provider.logos))
+              for pos, rec in records if rec.provider is not None),
+        tuple(art.topics),
+    )
+
+
+class Decisions(NamedTuple):
+    """What the resolution decided for one file: all the mapper needs beyond the record."""
+
+    node: str                      # the IRI of the file's article
+    owner: bool                    # this file gives the article's values (its first file in path order)
+    related: tuple[str, ...]       # the IRI of each related item
+    described: frozenset[int]      # related items whose node this file describes (positions)
+    images: frozenset[int]         # image mentions this file describes (their nth, see image_mentions)
+
+
 @dataclass
 class Resolution:
     alias: dict[str, str] = field(default_factory=dict)       # URL -> article IRI
@@ -84,13 +122,27 @@ class Resolution:
     problems: list[Problem] = field(default_factory=list)
 
     def article_iri(self, url: str) -> str:
-        """The node of a (normalized) article URL, with the corpus's own URL pairs."""
-        return canonical_iri(url, self.alias)
+        """The node of an article URL, with the corpus's own URL pairs."""
+        return canonical_url(url, self.alias)
+
+    def decide(self, index: int, art: Article) -> Decisions:
+        """What file number ``index`` (its record ``art``) describes, and which IRIs its links take."""
+        node = self.article_iri(art.url)
+        related = tuple(self.article_iri(rel.url) for rel in art.related)
+        return Decisions(
+            node, self.files[node] == index, related,
+            frozenset(i for i, iri in enumerate(related) if self.stubs.get(iri) == (index, i)),
+            frozenset(nth for nth, (pos, image, _logo) in enumerate(image_mentions(art))
+                      if self.images.get(image.url) == (index, pos, nth)),
+        )
 
 
 class Resolver:
-    """Collects what identity needs from each file, in path order; finish() decides.
+    """Collects what identity needs from each file; finish() decides.
 
+    Files may come in any order, and resolvers of disjoint sets of files merge
+    (``merge``) into the resolver of their union: every choice is made in
+    finish(), by path order (the file index), never by arrival order.
     It holds a few entries per article for the whole run, so they are kept small:
     plain tuples, a bare value where most keys have one, URLs interned."""
 
@@ -98,8 +150,8 @@ class Resolver:
         self.names = names                                 # file index -> relative path
         self.explain = explain
         self.own: dict[str, int | list[int]] = {}          # folded URL of a full article -> its file(s)
-        self.pairs: list[tuple[str, tuple]] = []           # (own URL, its URL forms) of full articles
-        self.stub_pairs: list[tuple[str, tuple]] = []      # the same, given by related items
+        self.pairs: list[tuple[int, str, tuple]] = []      # (file, own URL, its URL forms) of full articles
+        self.stub_pairs: list[tuple[int, int, str, tuple]] = []  # (file, position, URL, forms) from related items
         self.stub_candidates: dict[str, list] = {}         # URL -> [-filled, file, pos, mentions] of the best
         self.mentions: dict[str, tuple | list[tuple]] = {}  # image URL -> (file, pos, nth, stub URL, w, h)...
         self.own_names: dict[str, Counter] = defaultdict(Counter)
@@ -109,54 +161,81 @@ class Resolver:
         self.labels: dict[str, Counter] = defaultdict(Counter)
         self.forms: dict[str, set] = defaultdict(set)      # URL -> inputs (explain only)
 
-    def add(self, index: int, art: Article, filled: list[int] | None = None) -> None:
-        """Take the article of file number ``index`` (files come in path order).
-
-        ``filled``: the stubs' filled() scores, when the record was slimmed (its
-        texts dropped) before it got here."""
-        url = intern(fold_amp(art.url))
+    def add(self, index: int, facts: Facts) -> None:
+        """Take what file number ``index`` (in path order) says about identity."""
+        url = intern(canonical_url(facts.url))
         files = self.own.setdefault(url, index)
         if files != index:
-            self.own[url] = (files if isinstance(files, list) else [files]) + [index]
-        if art.amp_url or art.cdn_amp_url or url != art.url:
-            self.pairs.append((url, (art.url, art.amp_url, art.cdn_amp_url)))
+            self.own[url] = _more(files, index)
+        if facts.amp_url or facts.cdn_amp_url or url != facts.url:
+            self.pairs.append((index, url, (facts.url, facts.amp_url, facts.cdn_amp_url)))
         if self.explain:
-            self.forms[url].add((f"{self.names[index]} (file)", art.url))
-        for i, rel in enumerate(art.related):
-            rel_url = intern(rel.url)
-            if rel.amp_url or rel.cdn_amp_url:
-                self.stub_pairs.append((rel_url, (rel_url, rel.amp_url, rel.cdn_amp_url)))
-            score = -(filled[i] if filled is not None else rel.filled())
-            best = self.stub_candidates.get(rel_url)
-            if best is None:
-                self.stub_candidates[rel_url] = [score, index, i, 1]
-            else:
-                if (score, index, i) < tuple(best[:3]):
-                    best[:3] = score, index, i
-                best[3] += 1
+            self.forms[url].add((f"{self.names[index]} (file)", facts.url))
+        for i, (rel_url, amp, cdn, filled) in enumerate(facts.related):
+            rel_url = intern(rel_url)
+            if amp or cdn:
+                self.stub_pairs.append((index, i, rel_url, (rel_url, amp, cdn)))
+            self._candidate(rel_url, [-filled, index, i, 1])
             if self.explain:
-                self.forms[rel_url].add((f"{self.names[index]} related[{i}]", rel.url))
-        for nth, (pos, image, logo) in enumerate(image_mentions(art)):
+                self.forms[rel_url].add((f"{self.names[index]} related[{i}]", rel_url))
+        for nth, (pos, image_url, width, height, logo) in enumerate(facts.mentions):
             # the article's images and every logo are always linked; a related item's
             # images only when that item describes its node
-            stub_url = art.related[pos].url if pos != ARTICLE and not logo else None
-            mention = (index, pos, nth, stub_url, image.width, image.height)
-            seen = self.mentions.setdefault(intern(image.url), mention)
+            stub_url = facts.related[pos][0] if pos != ARTICLE and not logo else None
+            mention = (index, pos, nth, stub_url, width, height)
+            image_url = intern(image_url)
+            seen = self.mentions.setdefault(image_url, mention)
             if seen is not mention:
-                self.mentions[image.url] = (seen if isinstance(seen, list) else [seen]) + [mention]
-        for pos, rec in [(ARTICLE, art)] + list(enumerate(art.related)):
-            if rec.provider is not None:
-                key = provider_key(rec.provider.domain)
-                self.spellings[key].add(rec.provider.domain)
-                if rec.provider.name:
-                    self.all_names[key][rec.provider.name] += 1
-                    if pos == ARTICLE:
-                        self.own_names[key][rec.provider.name] += 1
-                self.logos[key].update(logo.url for logo in rec.provider.logos)
-        for label in art.topics:
+                self.mentions[image_url] = _more(seen, mention)
+        for pos, domain, name, logos in facts.providers:
+            key = provider_key(domain)
+            self.spellings[key].add(domain)
+            if name:
+                self.all_names[key][name] += 1
+                if pos == ARTICLE:
+                    self.own_names[key][name] += 1
+            self.logos[key].update(logos)
+        for label in facts.topics:
             self.labels[topic_key(label)][label] += 1
 
+    def _candidate(self, url: str, candidate: list) -> None:
+        best = self.stub_candidates.get(url)
+        if best is None:
+            self.stub_candidates[url] = candidate
+        else:
+            if tuple(candidate[:3]) < tuple(best[:3]):
+                best[:3] = candidate[:3]
+            best[3] += candidate[3]
+
+    def merge(self, other: "Resolver") -> None:
+        """Take in what another resolver collected from files this one has not seen."""
+        for url, files in other.own.items():
+            mine = self.own.get(url)
+            self.own[url] = files if mine is None else _more(mine, files)
+        self.pairs += other.pairs
+        self.stub_pairs += other.stub_pairs
+        for url, candidate in other.stub_candidates.items():
+            self._candidate(url, list(candidate))
+        for url, mentions in other.mentions.items():
+            mine = self.mentions.get(url)
+            self.mentions[url] = mentions if mine is None else _more(mine, mentions)
+        for table in ("own_names", "all_names", "labels"):
+            for key, counts in getattr(other, table).items():
+                getattr(self, table)[key].update(counts)
+        for table in ("spellings", "logos", "forms"):
+            for key, values in getattr(other, table).items():
+                getattr(self, table)[key] |= values
+
     def finish(self) -> Resolution:
+        # Merged resolvers may have seen files out of order: choices follow path order.
+        self.pairs.sort(key=lambda p: p[0])
+        self.stub_pairs.sort(key=lambda p: p[:2])
+        for url, files in self.own.items():
+            if isinstance(files, list):
+                files.sort()
+        for url, mentions in self.mentions.items():
+            if isinstance(mentions, list):
+                mentions.sort(key=lambda m: m[:3])
         res = Resolution()
         self._articles(res)
         self._images(res)
@@ -168,9 +247,9 @@ class Resolver:
 
     def _articles(self, res: Resolution) -> None:
         # Full articles own their URL; then their AMP/CDN pairs; then pairs given by stubs.
-        for target, forms in self.pairs:
+        for _, target, forms in self.pairs:
             self._alias(res, target, forms)
-        for url, forms in self.stub_pairs:
+        for _, _, url, forms in self.stub_pairs:
             self._alias(res, res.article_iri(url), forms)
         for url, files in self.own.items():
             iri = res.article_iri(url)
@@ -208,7 +287,7 @@ class Resolver:
         """Point every URL form at its node; a full article's own URL is never re-pointed."""
         for variant in forms:
             if variant:
-                for key in (variant, fold_amp(variant)):
+                for key in (variant, canonical_url(variant)):
                     if key != target and key not in self.own and key not in res.alias:
                         res.alias[key] = target
 
@@ -285,8 +364,14 @@ def resolve(sourced: list[tuple[str, Article]], explain: bool = False) -> Resolu
     sourced = sorted(sourced, key=lambda pair: pair[0])
     resolver = Resolver([source for source, _ in sourced], explain)
     for index, (_, art) in enumerate(sourced):
-        resolver.add(index, art)
+        resolver.add(index, facts_of(art))
     return resolver.finish()
+
+
+def _more(seen, more) -> list:
+    """One value or a list of them, with more added (the tables keep a bare value where
+    most keys have one)."""
+    return (seen if isinstance(seen, list) else [seen]) + (more if isinstance(more, list) else [more])
 
 
 def _sized(mention: tuple) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from pyoxigraph import NamedNode
@@ -79,6 +80,11 @@ def normalize_url(url: object) -> str:
         raise UnusableURL(f"is {kind(url)}, not a URL")
     if _CLEAN.match(url) and not _TRACKING_HINT.search(url):
         return url  # already in normal form: the common case, and the hot path
+    return _normalize(url)
+
+
+@lru_cache(maxsize=1 << 16)  # a URL is met many times (as a link, an image, a canonical form)
+def _normalize(url: str) -> str:
     text = url.strip()
     if not text:
         raise UnusableURL("is empty")
@@ -167,22 +173,21 @@ def is_amp_form(iri: str) -> bool:
 
 
 def canonical_url(url: str, pairs: Mapping[str, str] | None = None) -> str:
-    """The one rule for an article's IRI.
+    """The one rule for an article's IRI; the resolver calls it for every article URL.
 
     1. normalize_url: scheme and host lower-cased, default port, fragment and
-       tracking parameters dropped, percent-encoded into a valid IRI;
+       tracking parameters dropped, percent-encoded into a valid IRI (a URL
+       already in that form is taken as it is, at the cost of one match);
     2. a URL the corpus pairs with an article (a document's own ampWebUrl or
        cdnAmpWebUrl, given in ``pairs``) is that article;
     3. otherwise the generic AMP and AMP-cache forms are folded (fold_amp).
     Nothing else is assumed equal: www. or not, a trailing slash and other query
     parameters keep URLs distinct.
     """
-    return canonical_iri(normalize_url(url), pairs or {})
-
-
-def canonical_iri(iri: str, pairs: Mapping[str, str]) -> str:
-    """canonical_url for an already normalized URL (the hot path)."""
-    if iri in pairs:
-        return pairs[iri]
+    iri = normalize_url(url)
+    if pairs:
+        found = pairs.get(iri)
+        if found is not None:
+            return found
     folded = fold_amp(iri)
-    return pairs.get(folded, folded)
+    return pairs.get(folded, folded) if pairs else folded

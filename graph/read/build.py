@@ -1,114 +1,126 @@
 """Turn a parsed front matter into typed records, repairing or dropping bad fields.
 
-Any field may be missing, empty or of the wrong type. A field that cannot be
-used is dropped with a warning; an article without a usable URL is skipped.
+Which fields exist, and how each is read, is declared in graph/fields.py; this
+module has one reader per kind of value (``fields.TEXT``, ``fields.WHOLE``, ...).
+Any field may be missing, empty or of the wrong type. A field that cannot be used
+is dropped with a warning; an article without a usable URL is skipped.
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 import reprlib
+from collections.abc import Callable
 from datetime import date, datetime, timezone
+from typing import Any
 from urllib.parse import urlsplit
 
+from .. import fields as F
 from ..identity.iris import site_url
 from ..identity.urls import UnusableURL, normalize_url
 from ..problems import ERROR, WARNING, Problem, kind
 from ..records import Article, Image, Parsed, Provider
 from .files import Document
 
-# Fields read from an article (top level) and from a related item.
-ARTICLE_FIELDS = {
-    "category", "title", "excerpt", "publishedDateTime", "webUrl", "originalUrl", "ampWebUrl",
-    "cdnAmpWebUrl", "type", "quality", "heat", "published", "featuredContent", "provider",
-    "topics", "images", "related",
-}
-IGNORED_FIELDS = {"secured"}  # an opaque token of the site, not content
+ARTICLE_FIELDS = {f.key for f in F.ARTICLE if f.read != F.IGNORED}  # fields kg reads
+IGNORED_FIELDS = {f.key for f in F.ARTICLE if f.read == F.IGNORED}  # known, and dropped on purpose
+KNOWN_FIELDS = ARTICLE_FIELDS | IGNORED_FIELDS
 YEAR_RANGE = (1800, 2200)     # dates outside are taken for data errors
 INT_RANGE = (-2**63, 2**63 - 1)  # what triple stores hold as xsd:integer (Oxigraph: 64 bits)
 
+# The scalar fields of an article and of an image, in table order: (key, attribute, kind of value).
+_ARTICLE_VALUES = [(f.key, f.attr, f.read) for f in F.ARTICLE
+                   if f.read in (F.TEXT, F.WHOLE, F.SIZE, F.FLAG, F.DATE, F.URL, F.EMBED)]
+_IMAGE_VALUES = [(f.key, f.attr, f.read) for f in F.IMAGE if f.read != F.IDENTITY]
+_WEB_URL, _ORIGINAL_URL = "webUrl", "originalUrl"
+
+Where = Callable[[str], "int | None"]  # key -> the line to report a problem at
+
 
 def to_record(doc: Document) -> Parsed:
-    fields = _Fields(doc)
-    fields.problems.extend(doc.problems)
-    article = fields.article(doc.data, line=None, stub=False)
+    reader = _Reader(doc)
+    reader.problems.extend(doc.problems)
+    article = reader.article(doc.data, line=None, stub=False)
     if article is not None and doc.body.strip():
         article.body = _clean(doc.body.strip())
-    return Parsed(article, fields.problems, fields.unmapped)
+    return Parsed(article, reader.problems, reader.unmapped)
 
 
-class _Fields:
-    """Reads values of one document, collecting problems with their line numbers."""
+class _Reader:
+    """Reads the values of one document, collecting problems with their line numbers."""
 
     def __init__(self, doc: Document):
         self.path = str(doc.source.path)
         self.rel = doc.source.rel
-        self.lines = doc.lines
+        self.doc = doc
         self.problems: list[Problem] = []
         self.unmapped: set[str] = set()
+        self.values: dict[str, Callable] = {
+            F.TEXT: self.text, F.WHOLE: self.integer, F.SIZE: self.size, F.FLAG: self.boolean,
+            F.DATE: self.date, F.URL: self.url, F.EMBED: self.featured,
+        }
 
-    def warn(self, line, message) -> None:
+    def warn(self, line: int | None, message: str) -> None:
         self.problems.append(Problem(self.path, line, WARNING, message))
 
     # -- the article -----------------------------------------------------------------
 
-    def article(self, data: dict, line: int | None, stub: bool, where: str = "") -> Article | None:
-        def at(key):  # nested fields are located by the line of their top-level key
-            return line if line is not None else self.lines.get(key)
+    def article(self, data: dict, line: Callable[[], int | None] | None, stub: bool,
+                where: str = "") -> Article | None:
+        """``line``: for a related item, finds the line of its top-level key (only when a
+        message needs it); None for the file's own article, whose keys have lines of their own."""
+        def at(key: str) -> int | None:  # nested fields are located by the line of their top-level key
+            return line() if line is not None else self.doc.line(key)
 
         for key in data:
             if not isinstance(key, str):
-                self.warn(line, f"{where}field name {_show(key)} is not text; ignored")
-            elif key not in ARTICLE_FIELDS and key not in IGNORED_FIELDS:
+                self.warn(line() if line is not None else None, f"{where}field name {_show(key)} is not text; ignored")
+            elif key not in KNOWN_FIELDS:
                 self.unmapped.add(where + key)
 
-        url = self.url(data, "webUrl", at, where, quiet_missing=True)
-        original = self.url(data, "originalUrl", at, where, quiet_missing=True)
+        url = self.url(data, _WEB_URL, at, where)
+        original = self.url(data, _ORIGINAL_URL, at, where)
         if url is None and original is None:
             what = "related item" if stub else "article"
-            self.problems.append(Problem(self.path, at("webUrl") or at("originalUrl") or line,
+            self.problems.append(Problem(self.path, at(_WEB_URL) or at(_ORIGINAL_URL),
                                          ERROR if not stub else WARNING,
                                          f"{where or ''}{what} has no usable webUrl or originalUrl; {what} skipped"))
             return None
-        art = Article(url=url or original, source=self.rel, line=line, stub=stub)
+        art = Article(url=url or original, source=self.rel, stub=stub)  # type: ignore[arg-type]
         if original is not None and original != art.url:
             art.original_url = original
-        art.amp_url = self.url(data, "ampWebUrl", at, where)
-        art.cdn_amp_url = self.url(data, "cdnAmpWebUrl", at, where)
-        art.headline = self.text(data, "title", at, where)
+        for key, attr, read in _ARTICLE_VALUES:
+            if key in data:
+                setattr(art, attr, self.values[read](data, key, at, where))
         if art.headline is None and not stub and "title" not in data:
             self.warn(None, "article has no title; exported without a headline")
-        art.abstract = self.text(data, "excerpt", at, where)
-        art.section = self.text(data, "category", at, where)
-        art.published = self.date(data, "publishedDateTime", at, where)
-        art.quality = self.integer(data, "quality", at, where)
-        art.heat = self.integer(data, "heat", at, where)
-        art.is_published = self.boolean(data, "published", at, where)
-        art.featured = self.featured(data, at, where)
         art.provider = self.provider(data, at, where, art.url)
         art.topics = self.topics(data, at, where)
-        art.images = self.images(data.get("images"), at("images"), where + "images")
+        art.images = self.images(data.get("images"), lambda: at("images"), where + "images")
         declared = data.get("type")
         if declared not in (None, "article"):
             self.warn(at("type"), f"{where}type {_show(declared)} is not 'article'; mapped as a news article")
         if not stub:
             for i, item in enumerate(self.items(data, "related", at, where)):
                 if isinstance(item, str):
-                    item = {"webUrl": item}
+                    item = {_WEB_URL: item}
                 if not isinstance(item, dict):
                     self.warn(at("related"), f"related[{i}] is {kind(item)}, not a mapping or a URL; ignored")
                     continue
-                rel = self.article(item, at("related"), stub=True, where=f"related[{i}].")
+                rel = self.article(item, functools.partial(at, "related"), stub=True, where=f"related[{i}].")
                 if rel is not None:
                     art.related.append(rel)
         return art
 
-    # -- typed values ----------------------------------------------------------------
+    # -- typed values (fields.TEXT, WHOLE, SIZE, FLAG, DATE, URL, EMBED) --------------
 
-    def text(self, data, key, at, where) -> str | None:
+    def text(self, data: dict, key: str, at: Where, where: str) -> str | None:
         value = data.get(key)
         if value is None:
             return None
+        if type(value) is str and value.isascii():  # the common case: nothing to repair
+            return value.strip() or None
         if isinstance(value, (int, float, date)) and not isinstance(value, bool):
             self.warn(at(key), f"{where}{key} is {kind(value)} ({value}), not text; kept as text")
             value = value.isoformat() if isinstance(value, date) else str(value)
@@ -121,13 +133,15 @@ class _Fields:
             self.warn(at(key), f"{where}{key} holds invalid Unicode (unpaired surrogates); replaced with U+FFFD")
         return cleaned or None
 
-    def integer(self, data, key, at, where) -> int | None:
+    def integer(self, data: dict, key: str, at: Where, where: str) -> int | None:
         value = data.get(key)
         if value is None:
             return None
         number = None
-        if isinstance(value, int) and not isinstance(value, bool):
+        if type(value) is int:
             number = value
+        elif isinstance(value, int) and not isinstance(value, bool):
+            number = int(value)
         elif isinstance(value, float) and value.is_integer():
             number = int(value)
         elif isinstance(value, str) and re.fullmatch(r"\s*[-+]?[0-9]{1,30}\s*", value):
@@ -140,7 +154,14 @@ class _Fields:
             return None
         return number
 
-    def boolean(self, data, key, at, where) -> bool | None:
+    def size(self, data: dict, key: str, at: Where, where: str) -> int | None:
+        number = self.integer(data, key, at, where)
+        if number is not None and number < 0:
+            self.warn(at(key), f"{where}{key} {number} is negative; field dropped")
+            return None
+        return number
+
+    def boolean(self, data: dict, key: str, at: Where, where: str) -> bool | None:
         value = data.get(key)
         if value is None or isinstance(value, bool):
             return value
@@ -149,7 +170,7 @@ class _Fields:
         self.warn(at(key), f"{where}{key} {_show(value)} is not true or false; field dropped")
         return None
 
-    def date(self, data, key, at, where) -> datetime | None:
+    def date(self, data: dict, key: str, at: Where, where: str) -> datetime | None:
         value = data.get(key)
         if value is None:
             return None
@@ -169,17 +190,19 @@ class _Fields:
         if parsed.tzinfo is None:
             self.warn(at(key), f"{where}{key} {_show(value)} has no time zone; UTC assumed")
             parsed = parsed.replace(tzinfo=timezone.utc)
+        elif parsed.tzinfo is timezone.utc and YEAR_RANGE[0] <= parsed.year <= YEAR_RANGE[1]:
+            return parsed  # the common case: already UTC
         try:
-            parsed = parsed.astimezone(timezone.utc)
+            utc: datetime | None = parsed.astimezone(timezone.utc)
         except (OverflowError, ValueError):
-            parsed = None
-        if parsed is None or not YEAR_RANGE[0] <= parsed.year <= YEAR_RANGE[1]:
+            utc = None
+        if utc is None or not YEAR_RANGE[0] <= utc.year <= YEAR_RANGE[1]:
             self.warn(at(key), f"{where}{key} {_show(value)} is out of the range of plausible dates "
                                f"({YEAR_RANGE[0]}-{YEAR_RANGE[1]}); field dropped")
             return None
-        return parsed
+        return utc
 
-    def url(self, data, key, at, where, quiet_missing=False) -> str | None:
+    def url(self, data: dict, key: str, at: Where, where: str) -> str | None:
         value = data.get(key)
         if value is None or value == "":
             return None
@@ -189,8 +212,8 @@ class _Fields:
             self.warn(at(key), f"{where}{key} {_show(value)} {err}; field dropped")
             return None
 
-    def featured(self, data, at, where) -> str | None:
-        value = data.get("featuredContent")
+    def featured(self, data: dict, key: str, at: Where, where: str) -> str | None:
+        value = data.get(key)
         if value is None or value == "":
             return None
         if isinstance(value, str):
@@ -202,10 +225,12 @@ class _Fields:
                 return normalize_url(candidate)
             except UnusableURL:
                 pass
-        self.warn(at("featuredContent"), f"{where}featuredContent has no embed URL (iframe src); field dropped")
+        self.warn(at(key), f"{where}{key} has no embed URL (iframe src); field dropped")
         return None
 
-    def items(self, data, key, at, where) -> list:
+    # -- lists and nested records (fields.LABELS, IMAGES, PROVIDER, RELATED) ----------
+
+    def items(self, data: dict, key: str, at: Where, where: str) -> list:
         """A list field; a single value or mapping is taken as a list of one."""
         value = data.get(key)
         if value is None:
@@ -217,53 +242,53 @@ class _Fields:
         self.warn(at(key), f"{where}{key} is {kind(value)}, not a list; field dropped")
         return []
 
-    def topics(self, data, at, where) -> list[str]:
-        labels = []
+    def topics(self, data: dict, at: Where, where: str) -> list[str]:
+        labels: dict[str, None] = {}  # in order, each once (a set would lose the order)
         for item in self.items(data, "topics", at, where):
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 label = " ".join(str(item).split())
-                cleaned = _clean(label)
-                if _replaced(label, cleaned):
-                    self.warn(at("topics"), f"{where}topic {_show(cleaned)} holds invalid Unicode "
-                                            f"(unpaired surrogates); replaced with U+FFFD")
-                label = cleaned
-                if label and label not in labels:
-                    labels.append(label)
+                if not label.isascii():
+                    cleaned = _clean(label)
+                    if _replaced(label, cleaned):
+                        self.warn(at("topics"), f"{where}topic {_show(cleaned)} holds invalid Unicode "
+                                                f"(unpaired surrogates); replaced with U+FFFD")
+                    label = cleaned
+                if label:
+                    labels[label] = None
             else:
                 self.warn(at("topics"), f"{where}topic {_show(item)} is {kind(item)}, not a label; ignored")
-        return labels
+        return list(labels)
 
-    def images(self, value, line, where) -> list[Image]:
+    def images(self, value: Any, line: Callable[[], int | None], where: str) -> list[Image]:
+        """``line``: finds the line to report a problem at (only when there is one)."""
         if value is None:
             return []
         items = value if isinstance(value, list) else [value]
         out = []
+
+        def at(_key: str) -> int | None:
+            return line()
+
         for i, item in enumerate(items):
             if isinstance(item, str):
                 item = {"url": item}
             if not isinstance(item, dict):
-                self.warn(line, f"{where}[{i}] is {kind(item)}, not an image (a mapping or a URL); ignored")
+                self.warn(line(), f"{where}[{i}] is {kind(item)}, not an image (a mapping or a URL); ignored")
                 continue
-            def at(_key, line=line):
-                return line
-            url = self.url(item, "url", at, f"{where}[{i}].")
+            here = f"{where}[{i}]."
+            url = self.url(item, "url", at, here)
             if url is None:
                 if "url" not in item:
-                    self.warn(line, f"{where}[{i}] has no url; image ignored")
+                    self.warn(line(), f"{where}[{i}] has no url; image ignored")
                 continue
             image = Image(url)
-            for key, attr in (("width", "width"), ("height", "height")):
-                number = self.integer(item, key, at, f"{where}[{i}].")
-                if number is not None and number < 0:
-                    self.warn(line, f"{where}[{i}].{key} {number} is negative; field dropped")
-                    number = None
-                setattr(image, attr, number)
-            image.caption = self.text(item, "title", at, f"{where}[{i}].")
-            image.is_cached = self.boolean(item, "isCached", at, f"{where}[{i}].")
+            for key, attr, read in _IMAGE_VALUES:
+                if key in item:
+                    setattr(image, attr, self.values[read](item, key, at, here))
             out.append(image)
         return out
 
-    def provider(self, data, at, where, article_url) -> Provider | None:
+    def provider(self, data: dict, at: Where, where: str, article_url: str) -> Provider | None:
         value = data.get("provider")
         if value is None:
             return None
@@ -272,8 +297,10 @@ class _Fields:
         if not isinstance(value, dict):
             self.warn(at("provider"), f"{where}provider is {kind(value)}, not a mapping; field dropped")
             return None
-        def here(_key):
+
+        def here(_key: str) -> int | None:
             return at("provider")
+
         name = self.text(value, "name", here, where + "provider.")
         domain = self.text(value, "domain", here, where + "provider.")
         if domain is not None:
@@ -286,7 +313,7 @@ class _Fields:
         if domain is None:
             # One node per domain: without one, the article's own site stands for it.
             domain = urlsplit(article_url).hostname or ""
-        logos = self.images(value.get("images"), at("provider"), where + "provider.images")
+        logos = self.images(value.get("images"), lambda: at("provider"), where + "provider.images")
         if not domain:
             return None
         return Provider(name, domain, logos)
@@ -307,7 +334,7 @@ def _replaced(before: str, after: str) -> bool:
     return after.count("\ufffd") > before.count("\ufffd")
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     """A value as the author wrote it, quoted for a message, cut short (aliases can make values huge)."""
     if isinstance(value, str):
         text = f"'{value[:80]}'"

@@ -7,21 +7,22 @@ keeps URLs such as ``...market---beyond-2020...`` intact.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..options import DEFAULT_MAX_FILE_SIZE
 from . import yamlsafe
 from ..problems import ERROR, WARNING, Problem, kind
 
 SUFFIXES = (".md", ".markdown", ".txt")
-DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 
 _DELIMITER = re.compile(r"---[ \t]*\r?\n?")
 _END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
-_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
+_KEY_NAME = re.compile(r"[A-Za-z_][\w-]*")  # keys whose line can be found
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +48,19 @@ class Document:
     source: Source
     data: dict
     body: str
-    lines: dict[str, int]  # top-level key -> line number in the file
+    front: str  # the front matter's text; it begins on line 2 of the file
     problems: list[Problem] = field(default_factory=list)  # warnings found while parsing
+
+    def line(self, key: str) -> int | None:
+        """The line of the file where a top-level key is written (its last occurrence).
+
+        Found only when a message needs it: most files never need one."""
+        if not _KEY_NAME.fullmatch(key):
+            return None
+        found: re.Match | None = None
+        for found in re.finditer(rf"^{re.escape(key)}[ \t]*:", self.front, re.MULTILINE):
+            pass
+        return None if found is None else self.front.count("\n", 0, found.start()) + 2
 
 
 class ReadError(Exception):
@@ -109,7 +121,7 @@ def _identity(path: str) -> object:
 def _display(rel: str) -> str:
     """A file name that is not valid UTF-8 (bytes kept as surrogates by Python) shown with
     \\xNN escapes: the name stays distinct and can go into a literal and an IRI."""
-    if any("\udc80" <= ch <= "\udcff" for ch in rel):
+    if not rel.isascii() and any("\udc80" <= ch <= "\udcff" for ch in rel):
         return os.fsencode(rel).decode("utf-8", "backslashreplace")
     return rel
 
@@ -138,8 +150,10 @@ def _walk(folder: str, problems: list[Problem]) -> list[tuple[str, str]]:
     return found
 
 
-def read_document(source: Source, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Document:
-    """Read one file and parse its front matter; raise ReadError on a file-level problem."""
+def read_document(source: Source, max_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple[Document, bytes]:
+    """Read one file and parse its front matter; raise ReadError on a file-level problem.
+
+    Returns the document and the SHA-256 digest of the file's bytes."""
     path = source.path
     try:
         info = path.stat()
@@ -156,7 +170,7 @@ def read_document(source: Source, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Docu
             raise ReadError(f"file is over the limit of {max_size:,} bytes (raise it with --max-file-size)")
     except OSError as err:
         raise ReadError(_os_reason(path, err)) from None
-    return parse_document(source, raw)
+    return parse_document(source, raw), hashlib.sha256(raw).digest()
 
 
 def _os_reason(path: Path, err: OSError) -> str:
@@ -196,6 +210,5 @@ def parse_document(source: Source, raw: bytes) -> Document:
         data = {}
     if not isinstance(data, dict):
         raise ReadError(f"front matter is {kind(data)}, not a mapping of fields (key: value lines)", 2)
-    lines = {m.group(1): front.count("\n", 0, m.start()) + 2 for m in _TOP_KEY.finditer(front)}
     problems = [Problem(str(source.path), line, WARNING, message) for line, message in warnings]
-    return Document(source, data, body, lines, problems)
+    return Document(source, data, body, front, problems)

@@ -19,7 +19,8 @@ from pyoxigraph import RdfFormat, Store, serialize
 
 from ..identity.iris import sync_graph_iri
 from ..problems import printable
-from .sync import Applied, Graphs, Plan, Recorded, TargetError, parse_record, record_query, record_quads
+from .sync import (Applied, Graphs, Plan, Recorded, TargetError, parse_record, record_query, record_quads,
+                   recorded_after)
 
 DEFAULT_STORE = Path("exports") / "store"
 TMP_PREFIX = ".kg-tmp-store-"
@@ -80,9 +81,8 @@ class EmbeddedStore:
 
     def apply(self, base: str, graphs: Graphs, p: Plan,
               before: dict[str, Recorded]) -> Applied:
-        after = {iri: before[iri] for iri in p.unchanged}
-        after.update({iri: Recorded(graphs[iri].hash, graphs[iri].triples) for iri in p.writes})
-        if not p.changes:
+        after = recorded_after(graphs, before, p, p.writes, p.removed)
+        if not p.changes and not p.rekeyed:
             return Applied([], [], after)
         try:
             self.check()
@@ -152,10 +152,10 @@ def sync_update(base: str, graphs: Graphs, p: Plan, record: dict[str, Recorded])
         ops.append(f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {values(p.writes)} }} "
                    f"GRAPH ?g {{ ?s ?p ?o }} }}")
     ops.extend(f"DROP SILENT GRAPH <{iri}>" for iri in p.removed)  # DROP also forgets the graph's name
-    ops.append(f"DELETE {{ GRAPH <{sync}> {{ ?g ?p ?o }} }} WHERE {{ VALUES ?g {{ {values(p.writes + p.removed)} }} "
-               f"GRAPH <{sync}> {{ ?g ?p ?o }} }}")
+    ops.append(f"DELETE {{ GRAPH <{sync}> {{ ?g ?p ?o }} }} WHERE {{ VALUES ?g {{ "
+               f"{values(p.writes + p.removed + p.rekeyed)} }} GRAPH <{sync}> {{ ?g ?p ?o }} }}")
     inserts = [f"GRAPH <{iri}> {{\n{ntriples.decode('utf-8')}}}" for iri, ntriples in graphs.contents(p.writes)]
-    new_record = record_quads(base, {iri: record[iri] for iri in p.writes})
+    new_record = record_quads(base, {iri: record[iri] for iri in p.writes + p.rekeyed})
     if new_record:
         inserts.append(f"GRAPH <{sync}> {{\n"
                        + serialize([q.triple for q in new_record], format=RdfFormat.N_TRIPLES).decode("utf-8") + "}")

@@ -19,7 +19,7 @@ from pyoxigraph import (
 )
 
 from ..problems import printable
-from .remote import GraphStoreClient, RemoteError
+from .remote import GraphStoreClient, RemoteError, RemoteStore
 from .embedded import EmbeddedStore, StoreError
 from ..terms import PREFIXES, XSD
 
@@ -319,6 +319,8 @@ def run_query(query: str, target, params=()):
     text, spec = resolve_query(query)
     pairs = [f"{k}={v}" for k, v in params.items()] if isinstance(params, dict) else list(params)
     terms = parse_params(pairs, text, spec)
+    if isinstance(target, RemoteStore):
+        target = target.client
     if isinstance(target, GraphStoreClient):
         return run_remote(target, text, terms)
     if not isinstance(target, EmbeddedStore):

@@ -190,8 +190,8 @@ class RemoteStore:
 
     def apply(self, base: str, graphs: Graphs, p: Plan,
               before: dict[str, Recorded]) -> Applied:
-        if not p.changes:
-            return Applied([], [], before)
+        if not p.changes and not p.rekeyed:
+            return Applied([], [], recorded_after(graphs, before, p, (), ()))
         sync = sync_graph_iri(base)
         pending = recorded_after(graphs, before, p, (), ())
         try:

@@ -13,9 +13,11 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, RdfFormat, serialize
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
 
+from ..formats.rdf import encode_ntriples
 from ..identity.iris import sync_graph_iri
+from ..mapping.plain import Triple
 from ..terms import K, RDF_TYPE, XSD_INTEGER
 
 # Every graph kg load wrote is listed in the sync graph as a named graph of the
@@ -30,12 +32,14 @@ class TargetError(Exception):
 @dataclass(frozen=True)
 class GraphContent:
     """One named graph: its triple count and hash (and, when kept, its N-Triples,
-    sorted and without duplicates)."""
+    sorted and without duplicates); ``key``: what it was made from (the input key of
+    graph.pipeline.corpus), when known."""
 
     iri: str
     ntriples: bytes
     triples: int
     hash: str
+    key: str | None = None
 
 
 class Graphs(dict):
@@ -53,10 +57,13 @@ class Graphs(dict):
 
 @dataclass(frozen=True)
 class Recorded:
-    """What the sync graph says about one graph kg wrote; hash None: in an unknown state."""
+    """What the sync graph says about one graph kg wrote; hash None: in an unknown state.
+    ``key``: the input key it was made from (a graph whose key is unchanged is not
+    even mapped by the next load); None for records of older kg versions."""
 
     hash: str | None
     triples: int
+    key: str | None = None
 
 
 @dataclass
@@ -65,6 +72,7 @@ class Plan:
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    rekeyed: list[str] = field(default_factory=list)  # unchanged graphs whose record lacks their input key
 
     @property
     def writes(self) -> list[str]:
@@ -85,21 +93,14 @@ class Applied:
     error: str | None = None
 
 
-def encode_graph(quads: Iterable[Quad]) -> tuple[bytes, int, str]:
-    """One graph's quads as (N-Triples, triple count, hash). A module-level function:
+def encode_graph(_graph: str, triples: list[Triple]) -> tuple[bytes, int, str]:
+    """One graph's triples as (N-Triples, triple count, hash). A module-level function:
     the corpus runs it in its worker processes, next to the mapping."""
-    # pyoxigraph writes one triple per line; sorting the lines makes the bytes
-    # (and so the hash) independent of the order the mapper emitted them in.
-    out = serialize([q.triple for q in quads], format=RdfFormat.N_TRIPLES)
-    lines = sorted(set(out.splitlines()) - {b""})
+    # One triple per line; sorting the lines makes the bytes (and so the hash)
+    # independent of the order the mapper emitted them in.
+    lines = sorted(set(encode_ntriples(triples).splitlines()) - {b""})
     data = b"".join(line + b"\n" for line in lines)
     return data, len(lines), hashlib.sha256(data).hexdigest()
-
-
-def hash_graph(quads: Iterable[Quad]) -> tuple[bytes, int, str]:
-    """encode_graph without the N-Triples: what a plan needs, without the memory."""
-    _, triples, digest = encode_graph(quads)
-    return b"", triples, digest
 
 
 def plan(graphs: dict[str, GraphContent], recorded: dict[str, Recorded]) -> Plan:
@@ -111,6 +112,8 @@ def plan(graphs: dict[str, GraphContent], recorded: dict[str, Recorded]) -> Plan
             result.updated.append(iri)
         else:
             result.unchanged.append(iri)
+            if graph.key is not None and recorded[iri].key != graph.key:
+                result.rekeyed.append(iri)
     result.removed = sorted(set(recorded) - set(graphs))
     return result
 
@@ -127,29 +130,33 @@ def record_quads(base: str, graphs: dict[str, Recorded]) -> list[Quad]:
         if rec.hash is not None:
             quads.append(Quad(node, K["contentHash"], Literal(rec.hash), g))
             quads.append(Quad(node, K["tripleCount"], Literal(str(rec.triples), datatype=XSD_INTEGER), g))
+            if rec.key is not None:
+                quads.append(Quad(node, K["inputHash"], Literal(rec.key), g))
     return quads
 
 
 def record_query(base: str) -> str:
     """A SELECT that reads the record (works with and without a union default graph)."""
     return (
-        f"SELECT ?g ?hash ?n WHERE {{ GRAPH <{sync_graph_iri(base)}> {{ "
+        f"SELECT ?g ?hash ?n ?key WHERE {{ GRAPH <{sync_graph_iri(base)}> {{ "
         f"?g a <{SD_NAMED_GRAPH.value}> . "
-        f"OPTIONAL {{ ?g <{K['contentHash'].value}> ?hash ; <{K['tripleCount'].value}> ?n }} }} }}"
+        f"OPTIONAL {{ ?g <{K['contentHash'].value}> ?hash ; <{K['tripleCount'].value}> ?n "
+        f"OPTIONAL {{ ?g <{K['inputHash'].value}> ?key }} }} }} }}"
     )
 
 
 def parse_record(solutions: QuerySolutions) -> dict[str, Recorded]:
     recorded = {}
     for row in solutions:
-        graph, digest, count = row["g"], row["hash"], row["n"]
+        graph, digest, count, key = row["g"], row["hash"], row["n"], row["key"]
         if not isinstance(graph, NamedNode):
             continue
         try:
             triples = int(count.value) if count is not None else 0
         except ValueError:
             triples = 0
-        recorded[graph.value] = Recorded(digest.value if digest is not None else None, triples)
+        recorded[graph.value] = Recorded(digest.value if digest is not None else None, triples,
+                                         key.value if key is not None and digest is not None else None)
     return recorded
 
 
@@ -158,15 +165,20 @@ def recorded_after(graphs: dict[str, GraphContent], before: dict[str, Recorded],
     """The record once a plan has (partly) run: unchanged graphs keep their entry,
     written graphs get their new hash, graphs that should have been written or
     deleted and were not are listed without a hash (so the next load redoes them)."""
-    after = {iri: before[iri] for iri in p.unchanged}
+    after = {iri: _current(graphs[iri], before[iri]) for iri in p.unchanged}
     written, deleted = set(written), set(deleted)
     for iri in p.writes:
         g = graphs[iri]
-        after[iri] = Recorded(g.hash, g.triples) if iri in written else Recorded(None, 0)
+        after[iri] = Recorded(g.hash, g.triples, g.key) if iri in written else Recorded(None, 0)
     for iri in p.removed:
         if iri not in deleted:
             after[iri] = Recorded(None, 0)
     return after
+
+
+def _current(graph: GraphContent, recorded: Recorded) -> Recorded:
+    """The record of an unchanged graph, with its input key as it is now."""
+    return Recorded(recorded.hash, recorded.triples, graph.key or recorded.key)
 
 
 def triples_in(record: dict[str, Recorded]) -> int:

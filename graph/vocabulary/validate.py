@@ -21,7 +21,8 @@ from rdflib.namespace import SH
 
 from ..pipeline.corpus import Corpus, read_corpus
 from ..problems import Report, printable
-from ..read.files import DEFAULT_MAX_FILE_SIZE
+from ..formats.rdf import encode_ntriples
+from ..options import DEFAULT_MAX_FILE_SIZE, Options
 from ..terms import DEFAULT_BASE
 from . import shapes
 
@@ -75,34 +76,49 @@ def is_export_file(path) -> bool:
 
 def validate(
     inputs: Iterable = ("seeds",),
+    *,
     base: str = DEFAULT_BASE,
-    report: Report | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    jobs: int | None = None,
+    report: Report | None = None,
 ) -> ValidationResult:
     """Validate export files, or the graph kg maps from article files and folders.
 
     Raises ValidationInputError when the inputs mix both kinds, when an export
-    file cannot be read or parsed, or when no article can be read.
+    file cannot be read or parsed, or when no article can be read; OptionsError
+    for a bad base, file size or number of jobs.
     """
-    inputs = [Path(i) for i in inputs]
-    exports = [i for i in inputs if is_export_file(i) and not i.is_dir()]
-    if exports and len(exports) != len(inputs):
+    options = Options(base=base, max_file_size=max_file_size, jobs=jobs)
+    paths = [Path(i) for i in inputs]
+    exports = [i for i in paths if is_export_file(i) and not i.is_dir()]
+    if exports and len(exports) != len(paths):
         raise ValidationInputError("give either export files (.ttl, .nt, .nq, .trig, .jsonld) "
                                    "or article files and folders, not both")
     if exports:
         return validate_store(load_exports(exports))
-    corpus = read_corpus(inputs, base, report, max_file_size)
+    corpus = read_corpus(paths, options=options, report=report)
     if not corpus.exported:
         raise ValidationInputError("no article could be read from the inputs "
                                    "(to check export files, name them: kg validate exports/graph.ttl)")
-    result = validate_quads(corpus.quads())
+    result = validate_ntriples([mapped.payload for mapped in corpus.graphs(_ntriples)])
     result.corpus = corpus
     return result
+
+
+def _ntriples(_graph: str, triples: list) -> bytes:
+    return encode_ntriples(triples)
 
 
 def validate_quads(quads: Iterable[Quad]) -> ValidationResult:
     """Validate the union of the graphs of these quads (what the Turtle export holds)."""
     return validate_store(union_store(quads))
+
+
+def validate_ntriples(chunks: Iterable[bytes]) -> ValidationResult:
+    """Validate the union of graphs given as N-Triples (what the export's workers make)."""
+    store = Store()
+    store.bulk_load(b"".join(chunks), format=RdfFormat.N_TRIPLES)
+    return validate_store(store)
 
 
 def union_store(quads: Iterable[Quad]) -> Store:

@@ -1,0 +1,132 @@
+"""The field table: every input field kg reads, declared once.
+
+Each entry says where a field occurs (an article or related item, an image, a
+provider), how its value is read and repaired (``read``: see graph/read/build.py),
+the record attribute it fills, and what it becomes in RDF: the predicate, the
+datatype of its literal (``ID`` for an IRI) and the term the JSON-LD context gives
+it. Reading (graph/read/build.py), mapping (graph/mapping/triples.py), the JSON-LD
+context (vocab/context.jsonld, generated from this table) and the tests of the
+SHACL shapes and the ontology (vocab/shapes.ttl, vocab/kg.ttl) all follow it.
+
+Where is ``heat`` handled? Here: an integer, repaired from text, kg:heat with
+datatype xsd:integer, JSON-LD term ``heat``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .terms import KG, RDF, SCHEMA, SKOS, XSD
+
+ID = "@id"  # the value is an IRI, not a literal
+STRING, INTEGER, BOOLEAN, DATETIME = XSD + "string", XSD + "integer", XSD + "boolean", XSD + "dateTime"
+
+# How a value is read (graph/read/build.py has one reader per name).
+TEXT = "text"            # a string (numbers and dates kept as their text, with a warning)
+WHOLE = "integer"        # a whole number (from a number or its text), within 64 bits
+SIZE = "size"            # a whole number that is not negative (image width and height)
+FLAG = "boolean"         # true/false (also the text "true"/"false"/"yes"/"no")
+DATE = "datetime"        # a date and time, normalised to UTC
+URL = "url"              # an http(s) URL, in normal form (graph/identity/urls.py)
+EMBED = "embed"          # the src of an HTML <iframe> embed, as a URL
+LABELS = "labels"        # a list of labels (one label: a list of one)
+IMAGES = "images"        # a list of images (IMAGE fields)
+PROVIDER = "provider"    # the publisher (PROVIDER fields; a bare name or domain is accepted)
+RELATED = "related"      # a list of related articles (ARTICLE fields, one level deep)
+IDENTITY = "identity"    # identifies the node; read as a URL (webUrl, originalUrl, url, domain)
+KIND = "kind"            # the kind of item: 'article' (schema:NewsArticle) is the only one kg maps
+IGNORED = "ignored"      # read and dropped on purpose
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str                  # the name in the front matter
+    read: str                 # how the value is read and repaired (above)
+    attr: str | None = None   # the record attribute it fills
+    predicate: str | None = None  # the RDF predicate (None: not mapped as a triple of its own)
+    datatype: str | None = None   # the literal's datatype, or ID for an IRI
+    term: str | None = None       # its name in the JSON-LD context
+    many: bool = False            # several values (a list); otherwise at most one
+
+
+# The fields of an article, and of each item of its `related` list (the same fields,
+# but a related item has no `related` of its own).
+ARTICLE = (
+    # The article's own URL: its IRI, and schema:url pointing at itself.
+    Field("webUrl", IDENTITY, "url", SCHEMA + "url", ID, "url"),
+    # The article's URL when webUrl is missing; otherwise kg:originalUrl when it differs.
+    Field("originalUrl", IDENTITY, "original_url", KG + "originalUrl", ID, "originalUrl"),
+    Field("title", TEXT, "headline", SCHEMA + "headline", STRING, "headline"),
+    Field("excerpt", TEXT, "abstract", SCHEMA + "abstract", STRING, "abstract"),
+    Field("category", TEXT, "section", SCHEMA + "articleSection", STRING, "articleSection"),
+    Field("publishedDateTime", DATE, "published", SCHEMA + "datePublished", DATETIME, "datePublished"),
+    Field("provider", PROVIDER, "provider", SCHEMA + "publisher", ID, "publisher"),
+    Field("quality", WHOLE, "quality", KG + "quality", INTEGER, "quality"),
+    Field("heat", WHOLE, "heat", KG + "heat", INTEGER, "heat"),
+    Field("published", FLAG, "is_published", KG + "published", BOOLEAN, "published"),
+    Field("ampWebUrl", URL, "amp_url", KG + "ampUrl", ID, "ampUrl"),
+    Field("cdnAmpWebUrl", URL, "cdn_amp_url", KG + "cdnAmpUrl", ID, "cdnAmpUrl"),
+    Field("featuredContent", EMBED, "featured", KG + "featuredContent", ID, "featuredContent"),
+    Field("topics", LABELS, "topics", SCHEMA + "about", ID, "about", many=True),
+    Field("images", IMAGES, "images", SCHEMA + "image", ID, "image", many=True),
+    Field("related", RELATED, "related", SCHEMA + "relatedLink", ID, "relatedLink", many=True),
+    Field("type", KIND, None, RDF + "type", ID),
+    Field("secured", IGNORED),  # an opaque token of the site, not content
+)
+
+# The Markdown body below the front matter.
+BODY = Field("(body)", TEXT, "body", SCHEMA + "articleBody", STRING, "articleBody")
+
+IMAGE = (
+    Field("url", IDENTITY, "url", SCHEMA + "contentUrl", ID, "contentUrl"),
+    Field("width", SIZE, "width", SCHEMA + "width", INTEGER, "width"),
+    Field("height", SIZE, "height", SCHEMA + "height", INTEGER, "height"),
+    Field("title", TEXT, "caption", SCHEMA + "caption", STRING, "caption"),
+    Field("isCached", FLAG, "is_cached", KG + "isCached", BOOLEAN, "isCached"),
+)
+
+# A provider's values are chosen across the corpus (graph/identity/resolve.py).
+PROVIDER_FIELDS = (
+    Field("name", TEXT, "name", SCHEMA + "name", STRING, "name"),
+    Field("domain", IDENTITY, "domain", SCHEMA + "url", ID, "url"),  # its site, https://DOMAIN/
+    Field("images", IMAGES, "logos", SCHEMA + "logo", ID, "logo", many=True),
+)
+
+# Terms kg emits that no single input field gives: how it names, groups and records nodes.
+DERIVED = (
+    Field("(provider names)", TEXT, None, SCHEMA + "alternateName", STRING, "alternateName", many=True),
+    Field("(topic label)", TEXT, None, SKOS + "prefLabel", STRING, "prefLabel"),
+    Field("(other topic labels)", TEXT, None, SKOS + "altLabel", STRING, "altLabel", many=True),
+    Field("(topic scheme)", IDENTITY, None, SKOS + "inScheme", ID, "inScheme"),
+    Field("(source file)", TEXT, None, KG + "sourceFile", STRING, "sourceFile", many=True),
+    # what `kg load` records about each graph it wrote (graph/store/sync.py)
+    Field("(graph content)", TEXT, None, KG + "contentHash", STRING, "contentHash"),
+    Field("(graph size)", WHOLE, None, KG + "tripleCount", INTEGER, "tripleCount"),
+    Field("(graph inputs)", TEXT, None, KG + "inputHash", STRING, "inputHash"),
+)
+
+# The classes of the nodes kg emits, with their JSON-LD terms.
+CLASSES = {
+    SCHEMA + "NewsArticle": "NewsArticle",
+    SCHEMA + "Organization": "Organization",
+    SCHEMA + "ImageObject": "ImageObject",
+    SKOS + "Concept": "Concept",
+    SKOS + "ConceptScheme": "ConceptScheme",
+}
+
+# Which fields describe which kind of node (the node shapes of vocab/shapes.ttl).
+NODE_FIELDS = {
+    SCHEMA + "NewsArticle": (*ARTICLE, BODY, DERIVED[4]),
+    SCHEMA + "ImageObject": IMAGE,
+    SCHEMA + "Organization": (*PROVIDER_FIELDS, DERIVED[0]),
+    SKOS + "Concept": DERIVED[1:4],
+}
+
+
+
+def field(key: str, fields: tuple[Field, ...] = ARTICLE) -> Field:
+    """The field of a key (in the article's fields, unless others are given)."""
+    return next(f for f in fields if f.key == key)
+
+
+def all_fields() -> tuple[Field, ...]:
+    return (*ARTICLE, BODY, *IMAGE, *PROVIDER_FIELDS, *DERIVED)
