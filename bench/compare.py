@@ -48,7 +48,8 @@ def main(argv: list[str]) -> int:
                       ratio(o["peak_mb"], n["peak_mb"])])
     widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     for line in lines:
-        print("  ".join(c.ljust(w) if i == 1 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))).rstrip())
+        cells = (c.ljust(w) if i == 1 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True)))
+        print("  ".join(cells).rstrip())
     return 0
 
 

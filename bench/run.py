@@ -263,7 +263,8 @@ def parse_args(argv):
     parser.add_argument("--formats", default=None, help="comma-separated kg formats (default: all kg registers)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the median is reported")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora (in OUT/corpus-SIZE-seedS)")
-    parser.add_argument("--out", default=str(HERE / "out"), help="folder for results and scratch files (default bench/out)")
+    parser.add_argument("--out", default=str(HERE / "out"),
+                        help="folder for results and scratch files (default bench/out)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--baseline-max", type=int, default=10000,
                         help="skip the rdflib baseline above this many articles (default 10000: it needs ~45 MB "

@@ -31,8 +31,9 @@ def to_rdflib(paths, *, base: str = DEFAULT_BASE, max_file_size: int | None = No
 
     from .formats.rdflib_terms import to_rdflib_triple
 
-    settings = {} if max_file_size is None else {"max_file_size": max_file_size}
-    corpus = read_corpus(paths, base=base, jobs=jobs, **settings)
+    options = Options(base=base, jobs=jobs) if max_file_size is None else \
+        Options(base=base, jobs=jobs, max_file_size=max_file_size)
+    corpus = read_corpus(paths, options=options)
     g = rdflib.Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from . import __version__, formats
-from .commands.export import STDOUT, OutputError, atomic_writer, export as export_corpus
+from .commands.export import STDOUT, OutputError, atomic_writer
+from .commands.export import export as export_corpus
 from .commands.load import LoadError
 from .commands.load import load as load_corpus
 from .commands.stats import stats as corpus_stats
@@ -146,9 +147,9 @@ def _report_unmapped(corpus) -> None:
 
 def _describe(c: dict) -> str:
     merges = ", ".join(f"{n} {kind}" for kind, n in c["merges"].items()) or "none"
-    return (f"{c['files']} files read ({c['skipped']} skipped), {c['articles']} articles ({c['with_file']} with a file, "
-            f"{c['without_file']} only linked), {c['providers']} providers, {c['topics']} topics, "
-            f"{c['images']} images, merges: {merges}")
+    return (f"{c['files']} files read ({c['skipped']} skipped), {c['articles']} articles "
+            f"({c['with_file']} with a file, {c['without_file']} only linked), {c['providers']} providers, "
+            f"{c['topics']} topics, {c['images']} images, merges: {merges}")
 
 
 @main.command()
@@ -198,7 +199,8 @@ def validate(inputs, base, max_file_size, jobs, limit):
     grouped and counted by shape: focus node, path, value and message.
     Exit status: 0 conforms, 1 violations, 2 usage error or unreadable input.
     """
-    from .vocabulary.validate import ValidationInputError, validate as validate_graph
+    from .vocabulary.validate import ValidationInputError
+    from .vocabulary.validate import validate as validate_graph
 
     _checked(base=base, max_file_size=max_file_size, jobs=jobs)
     report = Report(stream=sys.stderr)

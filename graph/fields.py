@@ -45,7 +45,7 @@ class Field:
     predicate: str | None = None  # the RDF predicate (None: not mapped as a triple of its own)
     datatype: str | None = None   # the literal's datatype, or ID for an IRI
     term: str | None = None       # its name in the JSON-LD context
-    many: bool = False            # several values (a list); otherwise at most one
+    many: bool = False            # the predicate may have several values on a node; otherwise at most one
 
 
 # The fields of an article, and of each item of its `related` list (the same fields,
@@ -63,8 +63,9 @@ ARTICLE = (
     Field("quality", WHOLE, "quality", KG + "quality", INTEGER, "quality"),
     Field("heat", WHOLE, "heat", KG + "heat", INTEGER, "heat"),
     Field("published", FLAG, "is_published", KG + "published", BOOLEAN, "published"),
-    Field("ampWebUrl", URL, "amp_url", KG + "ampUrl", ID, "ampUrl"),
-    Field("cdnAmpWebUrl", URL, "cdn_amp_url", KG + "cdnAmpUrl", ID, "cdnAmpUrl"),
+    # many: the article's other URL forms (a folded AMP webUrl, a cache form) are kept here too
+    Field("ampWebUrl", URL, "amp_url", KG + "ampUrl", ID, "ampUrl", many=True),
+    Field("cdnAmpWebUrl", URL, "cdn_amp_url", KG + "cdnAmpUrl", ID, "cdnAmpUrl", many=True),
     Field("featuredContent", EMBED, "featured", KG + "featuredContent", ID, "featuredContent"),
     Field("topics", LABELS, "topics", SCHEMA + "about", ID, "about", many=True),
     Field("images", IMAGES, "images", SCHEMA + "image", ID, "image", many=True),
@@ -121,6 +122,20 @@ NODE_FIELDS = {
     SKOS + "Concept": DERIVED[1:4],
 }
 
+
+
+def attr(f: Field) -> str:
+    """The record attribute of a field that fills one."""
+    if f.attr is None:
+        raise ValueError(f"the field {f.key} fills no record attribute")
+    return f.attr
+
+
+def predicate(f: Field) -> str:
+    """The predicate of a field that is mapped."""
+    if f.predicate is None:
+        raise ValueError(f"the field {f.key} is not mapped to a predicate")
+    return f.predicate
 
 
 def field(key: str, fields: tuple[Field, ...] = ARTICLE) -> Field:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, TextIO
+from typing import TextIO
 
 ERROR = "error"      # the file (or article) was skipped
 WARNING = "warning"  # a field was dropped or repaired; the article was kept

@@ -42,7 +42,7 @@ class Article:
     provider: Provider | None = None
     topics: list[str] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
-    related: list["Article"] = field(default_factory=list)
+    related: list[Article] = field(default_factory=list)
     quality: int | None = None
     heat: int | None = None
     is_published: bool | None = None

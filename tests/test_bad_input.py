@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from format_checks import CHECKS, written
 from pyoxigraph import NamedNode
 
 from graph import formats
@@ -18,8 +19,6 @@ from graph.pipeline.corpus import read_corpus
 from graph.problems import Report
 from graph.read.yamlsafe import MAX_DEPTH
 from graph.terms import KG, SCHEMA
-
-from format_checks import CHECKS, written
 
 GOOD = "---\ntitle: Fine\nwebUrl: https://good.example/fine\n---\n"
 GOOD_IRI = "https://good.example/fine"
@@ -446,8 +445,8 @@ def test_unknown_fields_and_odd_keys(check):
 
 
 def test_naive_dates_become_utc():
-    from graph.read.files import Source, parse_document
     from graph.read.build import to_record
+    from graph.read.files import Source, parse_document
 
     doc = parse_document(Source(Path("x.md"), "x.md"),
                          article("webUrl: https://a.example/x\npublishedDateTime: 2020-07-02").encode())

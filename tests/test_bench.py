@@ -12,15 +12,14 @@ from datetime import datetime
 import pyoxigraph
 import pytest
 import yaml
-
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 import generate  # noqa: E402
 import measure  # noqa: E402
 
-from graph.pipeline.corpus import parse_source, read_corpus  # noqa: E402
 from graph.identity.urls import is_amp_form  # noqa: E402
+from graph.pipeline.corpus import parse_source, read_corpus  # noqa: E402
 
 FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 

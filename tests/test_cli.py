@@ -5,10 +5,7 @@ import shutil
 
 import pyoxigraph
 import pytest
-
 from conftest import SEEDS, kg
-
-
 
 
 def test_export_seeds(tmp_path):

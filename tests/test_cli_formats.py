@@ -4,11 +4,8 @@ from __future__ import annotations
 import json
 
 import pyoxigraph as ox
-
 from conftest import SEEDS, kg
 from readers import triples
-
-
 
 
 def test_format_all_writes_every_format(tmp_path):

@@ -12,11 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 
 import graph
 from graph.commands.export import OutputError, remove_stale_temp_files
-
-from conftest import SEEDS
 
 MESSAGE = re.compile(r"^(?P<path>[^:]+)(?::(?P<line>\d+))?: (?P<level>error|warning): (?P<message>.+)$")
 ALL = ["-f", "ttl", "-f", "nt", "-f", "nq", "-f", "trig"]

@@ -15,13 +15,13 @@ import sys
 import networkx as nx
 import pyoxigraph as ox
 import pytest
+from readers import jsonld_triples, named_graphs, rdflib_graph, triples
 
 import graph
 from graph import formats
 from graph.formats.graphml import read_graphml
 from graph.identity.iris import corpus_graph_iri, source_graph_iri
 from graph.terms import DEFAULT_BASE, RDF_TYPE
-from readers import jsonld_triples, named_graphs, rdflib_graph, triples
 
 ALL_FILES = ["graph.ttl", "graph.nt", "graph.nq", "graph.trig", "graph.jsonld", "graph.graphml"]
 

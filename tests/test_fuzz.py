@@ -10,6 +10,7 @@ from datetime import timedelta, timezone
 from pathlib import Path
 
 import yaml
+from format_checks import CHECKS, written
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode
@@ -19,8 +20,6 @@ from graph.pipeline.corpus import read_corpus
 from graph.problems import Report
 from graph.read.build import ARTICLE_FIELDS
 from graph.terms import KG, RDF_TYPE, SCHEMA
-
-from format_checks import CHECKS, written
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from format_checks import CHECKS, written
 from pyoxigraph import Literal, NamedNode, Store
 
 import graph
 from graph import formats
 from graph.pipeline.corpus import read_corpus
 from graph.terms import SCHEMA
-
-from format_checks import CHECKS, written
 
 PAYLOAD_URL = 'https://x.example/a> <https://schema.org/name> "pwned" . <https://y.example/b'
 TITLES = [

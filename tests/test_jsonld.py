@@ -10,12 +10,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from pyld import jsonld
+from readers import NO_NETWORK, expand_jsonld
 
 import graph
 from graph.formats import FormatError
 from graph.formats.jsonld import Compactor, context, document, write_jsonld
-from graph.terms import K, KG, RDF_TYPE, S, SCHEMA, SK, XSD
-from readers import NO_NETWORK, expand_jsonld
+from graph.terms import KG, RDF_TYPE, SCHEMA, SK, XSD, K, S
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTEXT_FILE = ROOT / "vocab" / "context.jsonld"
@@ -166,7 +166,7 @@ def test_utf8_not_ascii_escaped(tmp_path, write_corpus):
     folder = write_corpus({"a.md": '---\ntitle: "Café – 日本 😀"\nwebUrl: https://a.example/x\n---\n'})
     graph.export([folder], ["jsonld"], tmp_path)
     raw = (tmp_path / "graph.jsonld").read_bytes()
-    assert "Café – 日本 😀".encode("utf-8") in raw
+    assert "Café – 日本 😀".encode() in raw
 
 
 def test_iri_that_would_read_as_a_compact_iri_is_refused():

@@ -13,7 +13,7 @@ import pytest
 import graph
 from graph.formats.graphml import escape, read_graphml, unescape, write_graph
 from graph.formats.network import attribute_names, quads_to_networkx
-from graph.terms import DEFAULT_BASE, K, RDF_TYPE, RDFS, S, SCHEMA, SK, XSD
+from graph.terms import DEFAULT_BASE, RDF_TYPE, RDFS, SCHEMA, SK, XSD, K, S
 
 ARTICLE = "https://thehill.com/policy/technology/505563-dozens-of-advocacy-groups-push-for-congress-to-ban-facial-recognition"
 IMAGE = "https://thehill.com/sites/default/files/facialrecognitiontech_070319istock.jpg"

@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 import pytest
 
 import graph
-from graph.read.files import ReadError, Source, discover, parse_document
 from graph.read.build import to_record
+from graph.read.files import ReadError, Source, discover, parse_document
 
 
 def doc(text: str | bytes, name="a.md"):

@@ -5,18 +5,17 @@ import base64
 import os
 
 import pytest
+from conftest import AI_NEWS, kg
+from expected import Answers
+from servers import Faults, oxigraph_server, proxy
+from test_query import HOSTILE, TOPIC
+from test_store import article
 
 import graph
 from graph.identity.iris import corpus_graph_iri, source_graph_iri, sync_graph_iri
 from graph.store.query import bundled
 from graph.store.remote import GraphStoreClient
 from graph.terms import DEFAULT_BASE
-
-from conftest import AI_NEWS, kg
-from expected import Answers
-from servers import Faults, oxigraph_server, proxy
-from test_query import HOSTILE, TOPIC
-from test_store import article
 
 MARK = "urn:test:marker"
 

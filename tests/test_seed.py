@@ -121,8 +121,8 @@ def test_every_url_is_an_iri(store):
 
 
 def test_to_rdflib_has_the_same_triples(tmp_path):
-    from conftest import SEEDS
     import rdflib
+    from conftest import SEEDS
     graph.export([SEEDS], ["ttl"], tmp_path)
     parsed = rdflib.Graph().parse(tmp_path / "graph.ttl")
     built = graph.to_rdflib([SEEDS])

@@ -6,13 +6,12 @@ import shutil
 import pyoxigraph
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad
+from test_cli import kg
 
 import graph
-from graph.store import embedded as store_module
 from graph.identity.iris import corpus_graph_iri, source_graph_iri, sync_graph_iri
+from graph.store import embedded as store_module
 from graph.terms import DEFAULT_BASE
-
-from test_cli import kg
 
 MARK = NamedNode("urn:test:marker")
 

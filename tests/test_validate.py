@@ -5,11 +5,10 @@ import shutil
 
 import pyoxigraph
 import pytest
+from conftest import SEEDS, kg
 
 import graph
 from graph.vocabulary.validate import ValidationInputError, format_violations, union_store, validate, validate_store
-
-from conftest import SEEDS, kg
 
 # A small graph with one node of every kind, valid; each broken case edits it.
 VALID = """

@@ -10,17 +10,16 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 import rdflib
+from conftest import ROOT
 from rdflib import OWL, RDF, RDFS, SH
 from rdflib import namespace as ns  # ns.SDO, ns.XSD: module attributes pytest would inspect
 
 import graph
 from graph import formats
 from graph.terms import KG, K
-from graph.vocabulary.validate import EXPORT_SUFFIXES
-from graph.vocabulary.doc import render
 from graph.vocabulary import ONTOLOGY_IRI, ontology, project_terms, shapes, vocab_file
-
-from conftest import ROOT
+from graph.vocabulary.doc import render
+from graph.vocabulary.validate import EXPORT_SUFFIXES
 
 VOCAB = ROOT / "vocab"
 PUBLISHED = ["kg.ttl", "shapes.ttl", "README.md"]
@@ -148,8 +147,8 @@ def test_reference_documents_every_term_and_node_kind():
 
 def test_reference_follows_the_ontology():
     g = rdflib.Graph()
-    for prefix, ns in ontology().namespaces():
-        g.bind(prefix, ns)
+    for prefix, namespace in ontology().namespaces():
+        g.bind(prefix, namespace)
     for triple in ontology():
         g.add(triple)
     g.set((rdflib.URIRef(K["heat"].value), RDFS.label, rdflib.Literal("temperature", lang="en")))

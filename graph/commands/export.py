@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .. import formats as formats_module
+from ..options import DEFAULT_MAX_FILE_SIZE, Options
 from ..pipeline.corpus import Corpus, read_corpus
 from ..problems import Report
 from ..progress import Progress
-from ..options import DEFAULT_MAX_FILE_SIZE, Options
 from ..terms import DEFAULT_BASE
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ def export(
     pending = [atomic_writer(out_dir / fmt.filename, defer=True) for fmt in chosen]
     try:
         with contextlib.ExitStack() as stack:
-            outs = {fmt.name: stack.enter_context(w) for fmt, w in zip(chosen, pending)}
+            outs = {fmt.name: stack.enter_context(w) for fmt, w in zip(chosen, pending, strict=True)}
             result.triples, checked = write_corpus(corpus, chosen, outs, writer_options, keep_for_validation=validate)
         if validate and not _conforms(checked, result):
             for writer in pending:
@@ -229,13 +229,13 @@ def _encode(names: tuple[str, ...], writer_options: dict, graph: str, triples: l
     return formats_module.encode_all(names, writer_options, triples, graph)
 
 
-def _named(writer: "atomic_writer", action):
+def _named(writer: atomic_writer, action):
     """Run a file operation; an OSError it raises names the export file."""
     try:
         return action()
     except OSError as err:
         if getattr(err, "target", None) is None:
-            err.target = writer.target
+            err.target = writer.target  # type: ignore[attr-defined]
         raise
 
 
@@ -268,7 +268,7 @@ def _sync_folder(folder: Path) -> None:
 def remove_stale_temp_files(folder: Path) -> list[Path]:
     """Remove temporary files left by runs that were killed: their process is gone, or
     (a reused process id, another machine) the file has not been written for an hour."""
-    removed = []
+    removed: list[Path] = []
     try:
         names = sorted(os.listdir(folder))
     except OSError:
@@ -318,22 +318,24 @@ class atomic_writer:
     def __init__(self, target: Path, defer: bool = False):
         self.target = Path(target)
         self.defer = defer
-        self._file: BinaryIO | None = None
+        self._file: _NamedFile | None = None
         self._tmp: str | None = None
 
     def __enter__(self) -> BinaryIO:
         fd, self._tmp = _named(self, lambda: tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-",
                                                                suffix=TMP_SUFFIX, dir=self.target.parent))
         os.fchmod(fd, _file_mode())  # mkstemp makes 0600: an export is as readable as any new file
-        self._file = _NamedFile(os.fdopen(fd, "wb", buffering=1 << 20), self)
-        return self._file
+        self._file = out = _NamedFile(os.fdopen(fd, "wb", buffering=1 << 20), self)
+        return out  # type: ignore[return-value]  # a BinaryIO whose errors name the export file
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        out = self._file
+        assert out is not None
         try:
             if exc_type is None:
-                _named(self, self._file.flush)
-                _named(self, lambda: os.fsync(self._file.fileno()))
-            self._file.close()
+                _named(self, out.flush)
+                _named(self, lambda: os.fsync(out.fileno()))
+            out.close()
             if exc_type is None and not self.defer:
                 self.commit()
         finally:
@@ -341,6 +343,7 @@ class atomic_writer:
                 self.discard()
 
     def commit(self) -> None:
+        assert self._tmp is not None, "nothing to commit"
         os.replace(self._tmp, self.target)
         self._tmp = None
 

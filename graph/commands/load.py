@@ -35,7 +35,7 @@ from ..terms import DEFAULT_BASE
 class LoadError(Exception):
     """The load failed; ``result`` (when there is one) tells what was really done."""
 
-    def __init__(self, message: str, result: "LoadResult | None" = None):
+    def __init__(self, message: str, result: LoadResult | None = None):
         super().__init__(message)
         self.result = result
 
@@ -69,7 +69,7 @@ class LoadResult:
 
 def load(
     inputs: Iterable = ("seeds",),
-    target: "str | os.PathLike | Any" = DEFAULT_STORE,
+    target: str | os.PathLike | Any = DEFAULT_STORE,
     *,
     base: str = DEFAULT_BASE,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
@@ -84,7 +84,7 @@ def load(
     started = time.perf_counter()
     options = Options(base=base, max_file_size=max_file_size, jobs=jobs)
     owned = not hasattr(target, "apply")
-    store = EmbeddedStore(target) if owned else target
+    store: Any = EmbeddedStore(target) if owned else target  # EmbeddedStore, RemoteStore or alike
     graphs: MappedGraphs | None = None
     try:
         corpus = read_corpus(inputs, options=options, report=report, progress=progress)
@@ -125,7 +125,7 @@ class MappedGraphs(Graphs):
         self.mapped = 0
 
     @classmethod
-    def of(cls, corpus: Corpus, before: dict[str, Recorded]) -> "MappedGraphs":
+    def of(cls, corpus: Corpus, before: dict[str, Recorded]) -> MappedGraphs:
         """Map (in the corpus's workers) the graphs whose input changed since ``before``."""
         graphs = cls()
 

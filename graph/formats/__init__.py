@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from pyoxigraph import NamedNode, Quad, Triple as OxTriple
+from pyoxigraph import NamedNode, Quad
+from pyoxigraph import Triple as OxTriple
 
 from ..mapping.plain import Triple, from_pyoxigraph
 
@@ -118,6 +119,9 @@ def encode_all(names: tuple[str, ...], options: dict[str, Any], triples: list[Tr
     return {name: _REGISTRY[name].encode(triples, graph=graph, **options) for name in names}
 
 
-from . import rdf  # noqa: E402,F401  (registers the RDF formats)
+# The built-in formats register themselves when imported, in this order (`all` follows it).
+# isort: off
+from . import rdf  # noqa: E402,F401
 from . import jsonld  # noqa: E402,F401
 from . import graphml  # noqa: E402,F401
+# isort: on

@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from pyoxigraph import Quad
 
-from .network import groups_to_networkx, merge_groups, quads_to_networkx, term_groups, text_of
 from . import Format, register
+from .network import groups_to_networkx, merge_groups, quads_to_networkx, term_groups, text_of
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -137,9 +137,15 @@ def _terse(triples: Sequence[PlainTriple], indent: str) -> str | None:
 def _pyoxigraph_header(fmt: RdfFormat) -> bytes:
     """The prefix lines pyoxigraph puts first; each piece drops them."""
     node = NamedNode("urn:x")
-    data = serialize([Quad(node, node, node, node)] if fmt == RdfFormat.TRIG else [Triple(node, node, node)],
-                     format=fmt, prefixes=PREFIXES)
+    data = _serialize([Quad(node, node, node, node)] if fmt == RdfFormat.TRIG else [Triple(node, node, node)], fmt)
     return data[: data.index(b"<urn:x>")]
+
+
+def _serialize(terms: list, fmt: RdfFormat) -> bytes:
+    """pyoxigraph's bytes for these terms (with kg's prefixes)."""
+    data = serialize(terms, format=fmt, prefixes=PREFIXES)
+    assert data is not None  # serialize returns the bytes when given no output
+    return data
 
 
 _PIECE_TTL = _pyoxigraph_header(RdfFormat.TURTLE)
@@ -156,7 +162,7 @@ def encode_turtle(triples: Sequence[PlainTriple], **_options) -> bytes:
     text = _terse(triples, "")
     if text is not None:
         return text.encode("utf-8")
-    data = serialize(to_pyoxigraph(triples), format=RdfFormat.TURTLE, prefixes=PREFIXES)
+    data = _serialize(to_pyoxigraph(triples), RdfFormat.TURTLE)
     return _without_header(data, _PIECE_TTL)
 
 
@@ -167,8 +173,8 @@ def encode_trig(triples: Sequence[PlainTriple], graph: str | None = None, **_opt
         return b""
     text = _terse(triples, "\t")
     if text is not None:
-        return f"<{graph}> {{\n{text}}}\n".encode("utf-8")
-    data = serialize(to_pyoxigraph(triples, graph), format=RdfFormat.TRIG, prefixes=PREFIXES)
+        return f"<{graph}> {{\n{text}}}\n".encode()
+    data = _serialize(to_pyoxigraph(triples, graph), RdfFormat.TRIG)
     return _without_header(data, _PIECE_TRIG)
 
 

@@ -207,18 +207,18 @@ class Resolver:
                 best[:3] = candidate[:3]
             best[3] += candidate[3]
 
-    def merge(self, other: "Resolver") -> None:
+    def merge(self, other: Resolver) -> None:
         """Take in what another resolver collected from files this one has not seen."""
         for url, files in other.own.items():
-            mine = self.own.get(url)
-            self.own[url] = files if mine is None else _more(mine, files)
+            own = self.own.get(url)
+            self.own[url] = files if own is None else _more(own, files)
         self.pairs += other.pairs
         self.stub_pairs += other.stub_pairs
         for url, candidate in other.stub_candidates.items():
             self._candidate(url, list(candidate))
         for url, mentions in other.mentions.items():
-            mine = self.mentions.get(url)
-            self.mentions[url] = mentions if mine is None else _more(mine, mentions)
+            seen = self.mentions.get(url)
+            self.mentions[url] = mentions if seen is None else _more(seen, mentions)
         for table in ("own_names", "all_names", "labels"):
             for key, counts in getattr(other, table).items():
                 getattr(self, table)[key].update(counts)
@@ -227,15 +227,18 @@ class Resolver:
                 getattr(self, table)[key] |= values
 
     def finish(self) -> Resolution:
-        # Merged resolvers may have seen files out of order: choices follow path order.
+        # Merged resolvers may have seen files out of order: choices, and the order of
+        # what is reported, follow path order (as if the files had come one by one).
         self.pairs.sort(key=lambda p: p[0])
         self.stub_pairs.sort(key=lambda p: p[:2])
-        for url, files in self.own.items():
+        for files in self.own.values():
             if isinstance(files, list):
                 files.sort()
-        for url, mentions in self.mentions.items():
+        for mentions in self.mentions.values():
             if isinstance(mentions, list):
                 mentions.sort(key=lambda m: m[:3])
+        self.own = dict(sorted(self.own.items(), key=lambda item: _first(item[1])))
+        self.mentions = dict(sorted(self.mentions.items(), key=lambda item: _first(item[1])[:3]))
         res = Resolution()
         self._articles(res)
         self._images(res)
@@ -350,7 +353,7 @@ class Resolver:
 
     def _topics(self, res: Resolution) -> None:
         for key in sorted(self.labels):
-            label = _most_frequent(self.labels[key])
+            label = _most_frequent(self.labels[key]) or key  # never empty: a label made the key
             res.topics[key] = TopicInfo(label, sorted(s for s in self.labels[key] if s != label))
             if len(self.labels[key]) > 1:
                 res.merges["topic"] += 1
@@ -366,6 +369,11 @@ def resolve(sourced: list[tuple[str, Article]], explain: bool = False) -> Resolu
     for index, (_, art) in enumerate(sourced):
         resolver.add(index, facts_of(art))
     return resolver.finish()
+
+
+def _first(value):
+    """The first of a bare value or a sorted list of them."""
+    return value[0] if isinstance(value, list) else value
 
 
 def _more(seen, more) -> list:

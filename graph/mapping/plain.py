@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple as OxTriple
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+from pyoxigraph import Triple as OxTriple
 
 from .. import fields as F
 

@@ -34,24 +34,26 @@ TRUE, FALSE = "true", "false"
 
 
 def _p(key: str, fields: tuple[F.Field, ...] = F.ARTICLE) -> str:
-    predicate = F.field(key, fields).predicate
-    assert predicate is not None
-    return predicate
+    return F.predicate(F.field(key, fields))
+
+
+def _values_of(*fields: F.Field) -> list[tuple[str, str, str | None]]:
+    """(attribute, predicate, datatype) of fields, in the order they are written."""
+    return [(F.attr(f), F.predicate(f), f.datatype) for f in fields]
 
 
 URL, ORIGINAL, AMP, CDN_AMP = _p("webUrl"), _p("originalUrl"), _p("ampWebUrl"), _p("cdnAmpWebUrl")
 PUBLISHER, ABOUT, IMAGE, RELATED = _p("provider"), _p("topics"), _p("images"), _p("related")
 FEATURED = _p("featuredContent")
-# Literal values of an article, in the order they are written: (attribute, predicate, datatype).
-_TEXTS = [(f.attr, f.predicate, f.datatype) for f in (
-    F.field("title"), F.field("excerpt"), F.field("category"), F.BODY)]
-_SCORES = [(f.attr, f.predicate, f.datatype) for f in (F.field("quality"), F.field("heat"), F.field("published"))]
+# Literal values of an article, in the order they are written.
+_TEXTS = _values_of(F.field("title"), F.field("excerpt"), F.field("category"), F.BODY)
+_SCORES = _values_of(F.field("quality"), F.field("heat"), F.field("published"))
 DATE_PUBLISHED = _p("publishedDateTime")
 CONTENT_URL = _p("url", F.IMAGE)
-_IMAGE_VALUES = [(f.attr, f.predicate, f.datatype) for f in F.IMAGE if f.read != F.IDENTITY]
-SOURCE_FILE = F.DERIVED[4].predicate
+_IMAGE_VALUES = _values_of(*(f for f in F.IMAGE if f.read != F.IDENTITY))
+SOURCE_FILE = F.predicate(F.DERIVED[4])
 NAME, SITE, LOGO = (_p(k, F.PROVIDER_FIELDS) for k in ("name", "domain", "images"))
-ALTERNATE_NAME, PREF_LABEL, ALT_LABEL, IN_SCHEME = (f.predicate for f in F.DERIVED[:4])
+ALTERNATE_NAME, PREF_LABEL, ALT_LABEL, IN_SCHEME = (F.predicate(f) for f in F.DERIVED[:4])
 
 
 def map_file(art: Article, decided: Decisions, base: str) -> list[Triple]:
@@ -127,25 +129,25 @@ def map_shared(res: Resolution, base: str) -> list[Triple]:
     """Providers, topics and the topic scheme, in the corpus graph."""
     out: list[Triple] = []
     add = out.append
-    for key, info in res.providers.items():
+    for key, provider in res.providers.items():
         node = iris.provider_iri(base, key)
         add((node, TYPE, ORGANIZATION, None))
-        if info.name is not None:
-            add((node, NAME, info.name, F.STRING))
-        for name in info.alternate_names:
+        if provider.name is not None:
+            add((node, NAME, provider.name, F.STRING))
+        for name in provider.alternate_names:
             add((node, ALTERNATE_NAME, name, F.STRING))
         add((node, SITE, iris.site_url(key), None))
-        for logo in info.logos:
+        for logo in provider.logos:
             add((node, LOGO, logo, None))
     if res.topics:
         scheme = iris.topic_scheme_iri(base)
         add((scheme, TYPE, CONCEPT_SCHEME, None))
         add((scheme, PREF_LABEL, "Topics", "@en"))
-        for key, info in res.topics.items():
+        for key, topic in res.topics.items():
             node = iris.topic_iri(base, key)
             add((node, TYPE, CONCEPT, None))
-            add((node, PREF_LABEL, info.label, F.STRING))
-            for label in info.alt_labels:
+            add((node, PREF_LABEL, topic.label, F.STRING))
+            for label in topic.alt_labels:
                 add((node, ALT_LABEL, label, F.STRING))
             add((node, IN_SCHEME, scheme, None))
     return out

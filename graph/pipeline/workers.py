@@ -148,7 +148,7 @@ def _results(workers: list[_Worker], chunks: list[list], window: int) -> Iterato
                 w = by_conn[ready]
                 try:
                     number, results, failure = w.conn.recv()
-                except EOFError:
+                except (EOFError, OSError):  # its end of the pipe closed: it died
                     raise WorkerError(_died(w)) from None
                 if failure is not None:
                     raise WorkerError(f"a worker process failed:\n{failure}")

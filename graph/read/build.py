@@ -30,9 +30,9 @@ YEAR_RANGE = (1800, 2200)     # dates outside are taken for data errors
 INT_RANGE = (-2**63, 2**63 - 1)  # what triple stores hold as xsd:integer (Oxigraph: 64 bits)
 
 # The scalar fields of an article and of an image, in table order: (key, attribute, kind of value).
-_ARTICLE_VALUES = [(f.key, f.attr, f.read) for f in F.ARTICLE
+_ARTICLE_VALUES = [(f.key, F.attr(f), f.read) for f in F.ARTICLE
                    if f.read in (F.TEXT, F.WHOLE, F.SIZE, F.FLAG, F.DATE, F.URL, F.EMBED)]
-_IMAGE_VALUES = [(f.key, f.attr, f.read) for f in F.IMAGE if f.read != F.IDENTITY]
+_IMAGE_VALUES = [(f.key, F.attr(f), f.read) for f in F.IMAGE if f.read != F.IDENTITY]
 _WEB_URL, _ORIGINAL_URL = "webUrl", "originalUrl"
 
 Where = Callable[[str], "int | None"]  # key -> the line to report a problem at
@@ -293,7 +293,8 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, str):
-            value = {"name": value, "domain": value} if re.fullmatch(r"[\w.-]+\.\w+", value.strip()) else {"name": value}
+            is_domain = re.fullmatch(r"[\w.-]+\.\w+", value.strip())
+            value = {"name": value, "domain": value} if is_domain else {"name": value}
         if not isinstance(value, dict):
             self.warn(at("provider"), f"{where}provider is {kind(value)}, not a mapping; field dropped")
             return None

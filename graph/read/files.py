@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..options import DEFAULT_MAX_FILE_SIZE
-from . import yamlsafe
 from ..problems import ERROR, WARNING, Problem, kind
+from . import yamlsafe
 
 SUFFIXES = (".md", ".markdown", ".txt")
 
@@ -57,10 +57,10 @@ class Document:
         Found only when a message needs it: most files never need one."""
         if not _KEY_NAME.fullmatch(key):
             return None
-        found: re.Match | None = None
-        for found in re.finditer(rf"^{re.escape(key)}[ \t]*:", self.front, re.MULTILINE):
+        last: re.Match | None = None
+        for last in re.finditer(rf"^{re.escape(key)}[ \t]*:", self.front, re.MULTILINE):  # noqa: B007
             pass
-        return None if found is None else self.front.count("\n", 0, found.start()) + 2
+        return None if last is None else self.front.count("\n", 0, last.start()) + 2
 
 
 class ReadError(Exception):

@@ -15,12 +15,11 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, Store, serialize
+from pyoxigraph import QuerySolutions, RdfFormat, Store, serialize
 
 from ..identity.iris import sync_graph_iri
 from ..problems import printable
-from .sync import (Applied, Graphs, Plan, Recorded, TargetError, parse_record, record_query, record_quads,
-                   recorded_after)
+from .sync import Applied, Graphs, Plan, Recorded, TargetError, parse_record, record_quads, record_query, recorded_after
 
 DEFAULT_STORE = Path("exports") / "store"
 TMP_PREFIX = ".kg-tmp-store-"
@@ -65,7 +64,7 @@ class EmbeddedStore:
         # Dropping the last reference closes RocksDB and releases its lock.
         self._store = None
 
-    def __enter__(self) -> "EmbeddedStore":
+    def __enter__(self) -> EmbeddedStore:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -77,7 +76,9 @@ class EmbeddedStore:
         self.check()
         if not self.exists():
             return {}
-        return parse_record(self.open().query(record_query(base)))
+        solutions = self.open().query(record_query(base))
+        assert isinstance(solutions, QuerySolutions)  # a SELECT
+        return parse_record(solutions)
 
     def apply(self, base: str, graphs: Graphs, p: Plan,
               before: dict[str, Recorded]) -> Applied:
@@ -134,7 +135,7 @@ def nquads_chunks(base: str, graphs: Graphs, p: Plan, record: dict[str, Recorded
         # A raw newline only ever ends a line in N-Triples (newlines inside
         # literals are escaped), so each " .\n" is a line end.
         yield ntriples.replace(b" .\n", f" <{iri}> .\n".encode())
-    yield serialize(record_quads(base, record), format=RdfFormat.N_QUADS)
+    yield _bytes(serialize(record_quads(base, record), format=RdfFormat.N_QUADS))
 
 
 def sync_update(base: str, graphs: Graphs, p: Plan, record: dict[str, Recorded]) -> str:
@@ -158,10 +159,16 @@ def sync_update(base: str, graphs: Graphs, p: Plan, record: dict[str, Recorded])
     new_record = record_quads(base, {iri: record[iri] for iri in p.writes + p.rekeyed})
     if new_record:
         inserts.append(f"GRAPH <{sync}> {{\n"
-                       + serialize([q.triple for q in new_record], format=RdfFormat.N_TRIPLES).decode("utf-8") + "}")
+                       + _bytes(serialize([q.triple for q in new_record], format=RdfFormat.N_TRIPLES)).decode("utf-8")
+                       + "}")
     if inserts:
         ops.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
     return " ;\n".join(ops)
+
+
+def _bytes(data: bytes | None) -> bytes:
+    assert data is not None  # pyoxigraph's serialize returns the bytes when given no output
+    return data
 
 
 def _batches(chunks: Iterator[bytes], size: int) -> Iterator[bytes]:
@@ -181,5 +188,6 @@ def _batches(chunks: Iterator[bytes], size: int) -> Iterator[bytes]:
 def _explain(path: Path, err: OSError) -> str:
     text = str(err)
     if "lock" in text.lower():
-        return f"the store {path} is in use by another process (a running kg or Oxigraph server); try again when it ends"
+        return (f"the store {path} is in use by another process (a running kg or Oxigraph server); "
+                f"try again when it ends")
     return f"cannot open the store {path}: {printable(text)}"

@@ -14,14 +14,25 @@ from importlib import resources
 from pathlib import Path
 
 from pyoxigraph import (
-    BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat,
-    Store, Triple, Variable, parse, parse_query_results, serialize,
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+    Triple,
+    Variable,
+    parse,
+    parse_query_results,
+    serialize,
 )
 
 from ..problems import printable
-from .remote import GraphStoreClient, RemoteError, RemoteStore
-from .embedded import EmbeddedStore, StoreError
 from ..terms import PREFIXES, XSD
+from .embedded import EmbeddedStore, StoreError
+from .remote import GraphStoreClient, RemoteError, RemoteStore
 
 FORMATS = ("table", "csv", "tsv", "json")
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -287,7 +298,7 @@ def table(solutions: QuerySolutions) -> str:
     widths = [max([len(name)] + [len(c[i]) for c in cells]) for i, name in enumerate(names)]
 
     def line(values):
-        parts = [v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)]
+        parts = [v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=True)]
         return "  ".join(parts).rstrip()
 
     out = [line(names), line(["-" * w for w in widths])]

@@ -18,7 +18,7 @@ from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, parse_quer
 
 from ..identity.iris import sync_graph_iri
 from ..problems import printable
-from .sync import Applied, Graphs, TargetError, Plan, Recorded, parse_record, record_query, record_quads, recorded_after
+from .sync import Applied, Graphs, Plan, Recorded, TargetError, parse_record, record_quads, record_query, recorded_after
 
 RETRY_STATUS = (500, 502, 503, 504)
 DEFAULT_TIMEOUT = 60.0

@@ -18,7 +18,7 @@ from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
 from ..formats.rdf import encode_ntriples
 from ..identity.iris import sync_graph_iri
 from ..mapping.plain import Triple
-from ..terms import K, RDF_TYPE, XSD_INTEGER
+from ..terms import RDF_TYPE, XSD_INTEGER, K
 
 # Every graph kg load wrote is listed in the sync graph as a named graph of the
 # SPARQL service description vocabulary; kg:contentHash and kg:tripleCount say more.
@@ -89,7 +89,7 @@ class Applied:
 
     written: list[str]
     deleted: list[str]
-    record: dict[str, "Recorded"]
+    record: dict[str, Recorded]
     error: str | None = None
 
 

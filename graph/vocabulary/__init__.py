@@ -6,7 +6,7 @@ read with importlib.resources, never by a path relative to the source tree.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -39,13 +39,13 @@ def _parse(name: str) -> rdflib.Graph:
     return g
 
 
-@lru_cache(maxsize=None)
+@cache
 def ontology() -> rdflib.Graph:
     """The ontology (vocab/kg.ttl). Cached: treat it as read-only."""
     return _parse(ONTOLOGY)
 
 
-@lru_cache(maxsize=None)
+@cache
 def shapes() -> rdflib.Graph:
     """The SHACL shapes (vocab/shapes.ttl). Cached: treat it as read-only."""
     g = _parse(SHAPES)

@@ -53,7 +53,7 @@ def _name(g: Graph, term) -> str:
 
 
 def _names(g: Graph, s, p) -> str:
-    return ", ".join(_name(g, o) for o in sorted(g.objects(s, p)))
+    return ", ".join(_name(g, o) for o in sorted(g.objects(s, p), key=str))
 
 
 def _header(g: Graph) -> list[str]:
@@ -101,7 +101,8 @@ def _terms(g: Graph) -> list[str]:
                      f"{_names(g, t, RDFS.range)} | {_text(g, t, RDFS.label)} |")
     lines.append("")
     for t in terms:
-        lines += [f"### {_name(g, t).strip('`')}", "", f"**{_text(g, t, RDFS.label)}**: {_text(g, t, RDFS.comment)}", ""]
+        heading = f"### {_name(g, t).strip('`')}"
+        lines += [heading, "", f"**{_text(g, t, RDFS.label)}**: {_text(g, t, RDFS.comment)}", ""]
         facts = [
             ("IRI", f"`{t}`"),
             ("Kind", _kind(g, t)),
@@ -120,7 +121,8 @@ def _terms(g: Graph) -> list[str]:
 
 
 def _kind(g: Graph, t) -> str:
-    return ", ".join(sorted({KINDS[k] for k in g.objects(t, RDF.type) if k in KINDS})) or "term"
+    return ", ".join(sorted({KINDS[k] for k in g.objects(t, RDF.type) if isinstance(k, URIRef) and k in KINDS})) \
+        or "term"
 
 
 def _anchor(g: Graph, t) -> str:
@@ -158,15 +160,15 @@ def _nodes(sg: Graph, onto: Graph) -> list[str]:
 
 def _values(sg: Graph, onto: Graph, p, path) -> str:
     parts = []
-    for dt in sorted(sg.objects(p, SH.datatype)):
+    for dt in sorted(sg.objects(p, SH.datatype), key=str):
         parts.append(_name(sg, dt))
-    for cls in sorted(sg.objects(p, SH["class"])):
+    for cls in sorted(sg.objects(p, SH["class"]), key=str):
         parts.append(f"a {_name(sg, cls)}")
     if not parts and sg.value(p, SH.nodeKind) == SH.IRI:
         parts.append("an IRI")
     for low in sg.objects(p, SH.minInclusive):
         parts.append(f">= {low}")
-    for c in sorted(sg.objects(p, SH.sparql)):
+    for c in sorted(sg.objects(p, SH.sparql), key=str):
         parts.append(_text(sg, c, RDFS.label))
     if not parts and str(path).startswith(KG):
         # Project terms: the term shapes check the ontology's range wherever the term is used.

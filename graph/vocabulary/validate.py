@@ -19,10 +19,10 @@ import rdflib
 from pyoxigraph import Quad, RdfFormat, Store, parse
 from rdflib.namespace import SH
 
-from ..pipeline.corpus import Corpus, read_corpus
-from ..problems import Report, printable
 from ..formats.rdf import encode_ntriples
 from ..options import DEFAULT_MAX_FILE_SIZE, Options
+from ..pipeline.corpus import Corpus, read_corpus
+from ..problems import Report, printable
 from ..terms import DEFAULT_BASE
 from . import shapes
 
@@ -163,7 +163,7 @@ def validate_store(store: Store) -> ValidationResult:
 try:
     from pyshacl.graph_abstraction import OxigraphDataGraph
 except ImportError:  # a pySHACL without its Oxigraph layer: give it the Store itself
-    OxigraphDataGraph = None
+    OxigraphDataGraph = None  # type: ignore[assignment,misc]
 
 if OxigraphDataGraph is not None:
     class _SizedDataGraph(OxigraphDataGraph):
