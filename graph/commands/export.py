@@ -203,7 +203,8 @@ def write_corpus(corpus: Corpus, chosen: list[formats_module.Format], outs: Mapp
     """
     writer_options = dict(writer_options or {})
     names = tuple(fmt.name for fmt in chosen) + (("nt",) if keep_for_validation else ())
-    collected: dict[str, list] = {fmt.name: [] for fmt in chosen if not fmt.streams}
+    assemblers = {fmt.name: fmt.assembler(outs[fmt.name], **writer_options)
+                  for fmt in chosen if fmt.assembler is not None}
     for fmt in chosen:
         if fmt.streams:
             outs[fmt.name].write(fmt.header)
@@ -213,15 +214,14 @@ def write_corpus(corpus: Corpus, chosen: list[formats_module.Format], outs: Mapp
     for mapped in corpus.graphs(encode):
         triples += mapped.triples or 0
         for name, piece in mapped.payload.items():
-            if name in collected:
-                collected[name].append(piece)
+            if name in assemblers:
+                assemblers[name].add(piece)
             elif name in outs:
                 outs[name].write(piece)
         if keep_for_validation:
             checked.append(mapped.payload["nt"])
-    for fmt in chosen:
-        if fmt.assemble is not None:
-            fmt.assemble(collected[fmt.name], outs[fmt.name], **writer_options)
+    for assembler in assemblers.values():
+        assembler.finish()
     return triples, checked
 
 

@@ -5,8 +5,9 @@ Every format encodes one named graph's plain triples at a time
 worker process for large corpora. Then either
 - a streaming format appends the pieces in path order after its ``header``, and
   never holds the whole graph (Turtle, N-Triples, N-Quads, TriG), or
-- a piecewise format has ``assemble(pieces, out, **options)`` put them together at
-  the end (JSON-LD: node objects sorted by @id; GraphML: one type per attribute).
+- a piecewise format has an ``assembler(out, **options)`` that is given each piece
+  (``add``) and writes the file once all are in (``finish``): JSON-LD sorts node
+  objects by @id; GraphML gives each attribute one type.
 Options a writer does not know are ignored (``compact_json`` is JSON-LD's).
 ``write(quads, out)`` writes pyoxigraph quads, for the Python API.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from pyoxigraph import NamedNode, Quad
 from pyoxigraph import Triple as OxTriple
@@ -22,7 +23,15 @@ from pyoxigraph import Triple as OxTriple
 from ..mapping.plain import Triple, from_pyoxigraph
 
 Encoder = Callable[..., Any]     # (triples, graph=IRI, **options) -> a piece (bytes for streaming formats)
-Assembler = Callable[..., None]  # (pieces: list, out: BinaryIO, **options) -> None
+
+
+class Assembler(Protocol):
+    """Puts the pieces of a piecewise format together (made by ``Format.assembler(out, **options)``)."""
+
+    def add(self, piece: Any) -> None: ...
+
+    def finish(self) -> None: ...
+
 ALL = "all"  # the name that selects every format
 
 
@@ -38,17 +47,20 @@ class Format:
     media_type: str
     encode: Encoder
     header: bytes = b""
-    assemble: Assembler | None = None  # set for piecewise formats
+    assembler: Callable[..., Assembler] | None = None  # set for piecewise formats
 
     @property
     def streams(self) -> bool:
-        return self.assemble is None
+        return self.assembler is None
 
     def write(self, quads: Iterable[Quad | OxTriple], out: BinaryIO, **options: Any) -> None:
         """Write pyoxigraph quads (or triples) as one file of this format (the Python API)."""
         runs = [(g, from_pyoxigraph(run)) for g, run in _runs(quads)]
-        if self.assemble is not None:
-            self.assemble([self.encode(triples, graph=g, **options) for g, triples in runs], out, **options)
+        if self.assembler is not None:
+            assembler = self.assembler(out, **options)
+            for g, triples in runs:
+                assembler.add(self.encode(triples, graph=g, **options))
+            assembler.finish()
             return
         out.write(self.header)
         for g, triples in runs:

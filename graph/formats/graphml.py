@@ -214,5 +214,19 @@ def _unescape_values(attrs: dict) -> dict:
     return {unescape(k): unescape(v) if isinstance(v, str) else v for k, v in attrs.items()}
 
 
+class GroupsAssembler:
+    """Collects each file's groups, and writes the graph once all are in."""
+
+    def __init__(self, out: BinaryIO, **_options):
+        self.out = out
+        self.pieces: list = []
+
+    def add(self, piece) -> None:
+        self.pieces.append(piece)
+
+    def finish(self) -> None:
+        assemble_graphml(self.pieces, self.out)
+
+
 register(Format("graphml", (), "graph.graphml", "application/graphml+xml", term_groups,
-                assemble=assemble_graphml))
+                assembler=GroupsAssembler))

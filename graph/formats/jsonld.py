@@ -16,12 +16,15 @@ term) is written as an expanded value object, so that no value changes type.
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from pyoxigraph import Quad
 
@@ -184,26 +187,57 @@ def encode_nodes(triples: list[Triple], *, compact_json: bool = False, **_option
     return pieces
 
 
-def assemble_nodes(pieces: list[list[tuple[str, str]]], out: BinaryIO, *, compact_json: bool = False,
-                   **_options) -> None:
-    """The document from the nodes of every file: byte for byte what write_jsonld gives."""
-    nodes: dict[str, str] = {}
-    merged: set[str] = set()
-    for piece in pieces:
-        for node_id_, text in piece:
-            if node_id_ in nodes:
-                nodes[node_id_] = _merge(nodes[node_id_], text, compact_json)
-                merged.add(node_id_)
-            else:
-                nodes[node_id_] = text
-    ctx = context()
-    frame = _dumps({"@context": ctx["@context"], "@graph": [_MARK] if nodes else []}, compact_json)
-    head, _, tail = frame.partition(json.dumps(_MARK))
-    separator = "," if compact_json else ",\n" + _INDENT
-    out.write(head.encode("utf-8"))
-    out.write(separator.join(nodes[i] for i in sorted(nodes)).encode("utf-8"))
-    out.write(tail.encode("utf-8"))
-    out.write(b"\n")
+class NodeAssembler:
+    """The document from the node objects of every file: byte for byte what write_jsonld gives.
+
+    The node texts wait in a temporary file, in the order they come; memory holds only
+    their @ids and places, so a large corpus is sorted by @id without being held whole.
+    Nodes of one @id (an article in two files) are merged in path order."""
+
+    def __init__(self, out: BinaryIO, *, compact_json: bool = False, **_options: Any):
+        self.out, self.compact_json = out, compact_json
+        self._file = tempfile.TemporaryFile(prefix="kg-jsonld-")
+        self._ids: list[str] = []
+        self._offsets = array("q")
+        self._lengths = array("q")
+        self._end = 0
+
+    def add(self, piece: list[tuple[str, str]]) -> None:
+        for node_id, text in piece:
+            data = text.encode("utf-8")
+            self._file.write(data)
+            self._ids.append(node_id)
+            self._offsets.append(self._end)
+            self._lengths.append(len(data))
+            self._end += len(data)
+
+    def _text(self, i: int) -> str:
+        return os.pread(self._file.fileno(), self._lengths[i], self._offsets[i]).decode("utf-8")
+
+    def finish(self) -> None:
+        try:
+            self._file.flush()
+            ids = self._ids
+            order = sorted(range(len(ids)), key=ids.__getitem__)  # stable: duplicates stay in path order
+            ctx = context()
+            frame = _dumps({"@context": ctx["@context"], "@graph": [_MARK] if ids else []}, self.compact_json)
+            head, _, tail = frame.partition(json.dumps(_MARK))
+            separator = "," if self.compact_json else ",\n" + _INDENT
+            out = self.out
+            out.write(head.encode("utf-8"))
+            at = 0
+            while at < len(order):
+                first = order[at]
+                text = self._text(first)
+                at += 1
+                while at < len(order) and ids[order[at]] == ids[first]:
+                    text = _merge(text, self._text(order[at]), self.compact_json)
+                    at += 1
+                out.write(((separator if first != order[0] else "") + text).encode("utf-8"))
+            out.write(tail.encode("utf-8"))
+            out.write(b"\n")
+        finally:
+            self._file.close()
 
 
 def _merge(first: str, second: str, compact_json: bool) -> str:
@@ -229,4 +263,4 @@ def _compactor() -> Compactor:
 
 
 register(Format("jsonld", ("json-ld",), "graph.jsonld", "application/ld+json", encode_nodes,
-                assemble=assemble_nodes))
+                assembler=NodeAssembler))
