@@ -56,8 +56,11 @@ _size_option = click.option("--max-file-size", default=DEFAULT_MAX_FILE_SIZE, sh
                             type=click.IntRange(min=1), help="Files larger than this many bytes are skipped.")
 _jobs_option = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
                             help="Worker processes (default: all cores; 1 for none).")
+_site_option = click.option("--site-url", metavar="URL", default=None,
+                            help="The site's URL (with its base path), for site-relative URLs such as "
+                                 "/assets/logo.jpg; a Jekyll site's _config.yml (url + baseurl) gives it otherwise.")
 # The options every command that reads a corpus shares (graph.options.Options).
-corpus_options = _options(_base_option, _size_option, _jobs_option)
+corpus_options = _options(_base_option, _size_option, _jobs_option, _site_option)
 
 
 def _checked(**settings) -> Options:
@@ -85,16 +88,20 @@ def _checked(**settings) -> Options:
 @click.option("--strict", is_flag=True,
               help="Fail (exit 1, write nothing) on any problem: errors, warnings, unknown fields.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems: no progress, no summary.")
-def export(inputs, format_, output, compact_json, base, max_file_size, explain_merges, jobs, validate_, strict,
-           quiet):
-    """Export the articles in INPUTS (files or folders, default: seeds/) as a knowledge graph.
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also list the files that hold no item (README.md, ...) and the repeated items of a JSON API.")
+def export(inputs, format_, output, compact_json, base, max_file_size, explain_merges, jobs, site_url, validate_,
+           strict, quiet, verbose):
+    """Export the items in INPUTS (files or folders, default: seeds/) as a knowledge graph.
 
-    Folders are searched recursively for .md, .markdown and .txt files that
-    begin with a '---' front-matter line. Problems with the data are reported on
-    stderr as PATH:LINE: LEVEL: MESSAGE; bad files are skipped and the rest is
-    exported.
+    Folders are searched recursively for .md, .markdown and .txt files with
+    front matter (YAML between '---' lines; Hugo's TOML between '+++' lines or
+    JSON), site data records (.yaml) and the JSON API of a site (.json, .jsonl).
+    A Jekyll site's folder is read as the site: its collections, _data records
+    and URL. Problems with the data are reported on stderr as
+    PATH:LINE: LEVEL: MESSAGE; bad files are skipped and the rest is exported.
     """
-    _checked(base=base, max_file_size=max_file_size, jobs=jobs)
+    _checked(base=base, max_file_size=max_file_size, jobs=jobs, site_url=site_url)
     to_stdout = output == STDOUT
     if to_stdout and len(format_) != 1:
         raise click.UsageError(f"--output {STDOUT} writes one format to standard output; "
@@ -103,7 +110,7 @@ def export(inputs, format_, output, compact_json, base, max_file_size, explain_m
     try:
         result = export_corpus(inputs or ("seeds",), format_, output, base=base, max_file_size=max_file_size,
                                jobs=jobs, explain=explain_merges, validate=validate_, strict=strict,
-                               compact_json=compact_json, report=report, progress=progress)
+                               compact_json=compact_json, report=report, progress=progress, site_url=site_url)
     except BrokenPipeError:  # `kg export -o - | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         sys.exit(EXIT_BROKEN_PIPE)
@@ -116,6 +123,8 @@ def export(inputs, format_, output, compact_json, base, max_file_size, explain_m
         sys.exit(EXIT_INTERRUPTED)
     corpus = result.corpus
     _report_unmapped(corpus)
+    if verbose:
+        _report_passed(corpus)
     if explain_merges:
         for line in corpus.explain_merges():
             click.echo(printable(line), err=to_stdout)  # stdout holds the graph
@@ -145,9 +154,21 @@ def _report_unmapped(corpus) -> None:
         click.echo(printable(f"kg: warning: unmapped field {name} in {count} file{'s' * (count != 1)}"), err=True)
 
 
+def _report_passed(corpus) -> None:
+    """What -v lists: the files that hold no item, and why; the repeated items of a JSON API."""
+    for path, why in corpus.passed:
+        click.echo(printable(f"kg: not an item: {path} ({why})"), err=True)
+    for where, which in corpus.repeated:
+        click.echo(printable(f"kg: repeated item: {where} is {which}, read once"), err=True)
+
+
 def _describe(c: dict) -> str:
     merges = ", ".join(f"{n} {kind}" for kind, n in c["merges"].items()) or "none"
-    return (f"{c['files']} files read ({c['skipped']} skipped), {c['articles']} articles "
+    more = [f"{c['not_items']} not {'an item' if c['not_items'] == 1 else 'items'}" if c["not_items"] else "",
+            f"{c['records']} site record{'s' * (c['records'] != 1)}" if c["records"] else "",
+            f"{c['repeated_items']} repeated item{'s' * (c['repeated_items'] != 1)}" if c["repeated_items"] else ""]
+    skipped = ", ".join([f"{c['skipped']} skipped", *filter(None, more)])
+    return (f"{c['files']} files read ({skipped}), {c['articles']} articles "
             f"({c['with_file']} with a file, {c['without_file']} only linked), {c['providers']} providers, "
             f"{c['topics']} topics, {c['images']} images, merges: {merges}")
 
@@ -157,7 +178,9 @@ def _describe(c: dict) -> str:
 @corpus_options
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @click.option("--explain-merges", is_flag=True, help="Also list which inputs were merged into which node.")
-def stats(inputs, base, max_file_size, jobs, as_json, explain_merges):
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also list the files that hold no item and the repeated items of a JSON API.")
+def stats(inputs, base, max_file_size, jobs, site_url, as_json, explain_merges, verbose):
     """Count what the graph of INPUTS (default: seeds/) would hold, without writing exports.
 
     Articles (with their own file, and only linked as related), providers,
@@ -165,11 +188,13 @@ def stats(inputs, base, max_file_size, jobs, as_json, explain_merges):
     """
     import json
 
-    _checked(base=base, max_file_size=max_file_size, jobs=jobs)
+    _checked(base=base, max_file_size=max_file_size, jobs=jobs, site_url=site_url)
     report = Report(stream=sys.stderr)
     result = corpus_stats(inputs or ("seeds",), base=base, max_file_size=max_file_size, jobs=jobs,
-                          explain=explain_merges, report=report)
+                          explain=explain_merges, report=report, site_url=site_url)
     _report_unmapped(result.corpus)
+    if verbose:
+        _report_passed(result.corpus)
     counts = result.counts
     if as_json:
         click.echo(json.dumps(counts, indent=2, sort_keys=True))
@@ -190,7 +215,7 @@ def stats(inputs, base, max_file_size, jobs, as_json, explain_merges):
 @corpus_options
 @click.option("--limit", default=0, show_default=True, type=click.IntRange(min=0),
               help="Show at most this many violations per shape (0: all).")
-def validate(inputs, base, max_file_size, jobs, limit):
+def validate(inputs, base, max_file_size, jobs, site_url, limit):
     """Check a graph against kg's SHACL shapes (vocab/shapes.ttl).
 
     INPUTS are either article files and folders (default: seeds/), mapped as
@@ -202,11 +227,11 @@ def validate(inputs, base, max_file_size, jobs, limit):
     from .vocabulary.validate import ValidationInputError
     from .vocabulary.validate import validate as validate_graph
 
-    _checked(base=base, max_file_size=max_file_size, jobs=jobs)
+    _checked(base=base, max_file_size=max_file_size, jobs=jobs, site_url=site_url)
     report = Report(stream=sys.stderr)
     try:
         result = validate_graph(inputs or ("seeds",), base=base, max_file_size=max_file_size, jobs=jobs,
-                                report=report)
+                                report=report, site_url=site_url)
     except ValidationInputError as err:
         click.echo(f"kg: error: {printable(str(err))}", err=True)
         sys.exit(EXIT_USAGE)
@@ -303,7 +328,7 @@ def _target(store_dir, endpoint, query_endpoint, user, password, timeout, retrie
 @click.option("-v", "--verbose", is_flag=True, help="List every source added, updated and removed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems: no progress, no report of changes.")
 def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, retries, base,
-         max_file_size, jobs, verbose, quiet):
+         max_file_size, jobs, site_url, verbose, quiet):
     """Load the graph of INPUTS (default: seeds/) into a triple store and keep it in step.
 
     Each source file's triples go into a named graph of their own (BASE/source/PATH),
@@ -316,12 +341,12 @@ def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, r
         raise click.UsageError("give --store or --endpoint, not both")
     if query_endpoint and not endpoint:
         raise click.UsageError("--query-endpoint goes with --endpoint")
-    _checked(base=base, max_file_size=max_file_size, jobs=jobs)
+    _checked(base=base, max_file_size=max_file_size, jobs=jobs, site_url=site_url)
     target = _target(store_dir, endpoint, query_endpoint, user, password, timeout, retries)
     report, progress = _reporting(quiet)
     try:
         result = load_corpus(inputs or ("seeds",), target, base=base, max_file_size=max_file_size, jobs=jobs,
-                             report=report, progress=progress)
+                             report=report, progress=progress, site_url=site_url)
     except LoadError as err:
         click.echo(f"kg: error: {printable(str(err))}", err=True)
         if err.result is not None:
@@ -337,6 +362,8 @@ def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, r
         if isinstance(target, EmbeddedStore):
             target.close()
     _report_unmapped(result.corpus)
+    if verbose:
+        _report_passed(result.corpus)
     if not quiet:
         _report_load(result, verbose)
 

@@ -33,7 +33,8 @@ IMAGES = "images"        # a list of images (IMAGE fields)
 PROVIDER = "provider"    # the publisher (PROVIDER fields; a bare name or domain is accepted)
 RELATED = "related"      # a list of related articles (ARTICLE fields, one level deep)
 IDENTITY = "identity"    # identifies the node; read as a URL (webUrl, originalUrl, url, domain)
-KIND = "kind"            # the kind of item: 'article' (schema:NewsArticle) is the only one kg maps
+KIND = "kind"            # the kind of item: its schema.org class (ITEM_CLASSES)
+TAXONOMY = "taxonomy"    # the kind of a site data record: 'organization' or 'topic' (RECORD_KINDS)
 IGNORED = "ignored"      # read and dropped on purpose
 
 
@@ -70,8 +71,29 @@ ARTICLE = (
     Field("topics", LABELS, "topics", SCHEMA + "about", ID, "about", many=True),
     Field("images", IMAGES, "images", SCHEMA + "image", ID, "image", many=True),
     Field("related", RELATED, "related", SCHEMA + "relatedLink", ID, "relatedLink", many=True),
-    Field("type", KIND, None, RDF + "type", ID),
+    Field("updatedDateTime", DATE, "modified", SCHEMA + "dateModified", DATETIME, "dateModified"),
+    Field("tags", LABELS, "keywords", SCHEMA + "keywords", STRING, "keywords", many=True),
+    Field("type", KIND, "kind", RDF + "type", ID),
     Field("secured", IGNORED),  # an opaque token of the site, not content
+    Field("sourceUrl", IGNORED),  # where the site's JSON API publishes the item: a copy, not content
+)
+
+# What each `type` of item is: its schema.org class. Any other type is a CreativeWork
+# that keeps the type's text as schema:additionalType; no type is an article.
+ITEM_CLASSES = {
+    "article": SCHEMA + "NewsArticle",
+    "video": SCHEMA + "VideoObject",
+    "book": SCHEMA + "Book",
+    "course": SCHEMA + "Course",
+}
+OTHER_ITEM = SCHEMA + "CreativeWork"
+ITEM = ITEM_CLASSES["article"]  # the class of an item without a type
+
+# An item of the site's JSON API has the fields of a front matter, and two more that
+# stand for the file it was made from: read by graph/read/api.py, not as fields.
+API_ITEM = (
+    Field("path", IGNORED),     # the item's source file, relative to the site: its kg:sourceFile
+    Field("content", IGNORED),  # the item's body: schema:articleBody, as the text below a front matter
 )
 
 # The Markdown body below the front matter.
@@ -92,6 +114,28 @@ PROVIDER_FIELDS = (
     Field("images", IMAGES, "logos", SCHEMA + "logo", ID, "logo", many=True),
 )
 
+# Site data records (front matter or YAML with `taxonomy:`, graph/read/sitedata.py):
+# an organization record describes the provider of its domain, a topic record the
+# topic of its name. Their values are chosen across the corpus, like a provider's.
+ORGANIZATION_RECORD = (
+    Field("taxonomy", TAXONOMY),
+    Field("domain", IDENTITY, "domain", SCHEMA + "url", ID, "url"),
+    Field("name", TEXT, "name", SCHEMA + "name", STRING, "name"),
+    Field("otherNames", LABELS, "other_names", SCHEMA + "alternateName", STRING, "alternateName", many=True),
+    Field("description", TEXT, "description", SCHEMA + "description", STRING, "description"),
+    Field("_id", TEXT, "identifier", SCHEMA + "identifier", STRING, "identifier"),
+    Field("images", IMAGES, "images", SCHEMA + "logo", ID, "logo", many=True),
+)
+TOPIC_RECORD = (
+    Field("taxonomy", TAXONOMY),
+    Field("name", TEXT, "name", SKOS + "prefLabel", STRING, "prefLabel"),
+    # search terms, not other names of the topic: hidden labels (skos:hiddenLabel)
+    Field("keywords", LABELS, "keywords", SKOS + "hiddenLabel", STRING, "hiddenLabel", many=True),
+    Field("_id", TEXT, "identifier", SKOS + "notation", STRING, "notation"),
+    Field("images", IMAGES, "images", SCHEMA + "image", ID, "image", many=True),
+)
+RECORD_KINDS = {"organization": ORGANIZATION_RECORD, "topic": TOPIC_RECORD}
+
 # Terms kg emits that no single input field gives: how it names, groups and records nodes.
 DERIVED = (
     Field("(provider names)", TEXT, None, SCHEMA + "alternateName", STRING, "alternateName", many=True),
@@ -103,11 +147,16 @@ DERIVED = (
     Field("(graph content)", TEXT, None, KG + "contentHash", STRING, "contentHash"),
     Field("(graph size)", WHOLE, None, KG + "tripleCount", INTEGER, "tripleCount"),
     Field("(graph inputs)", TEXT, None, KG + "inputHash", STRING, "inputHash"),
+    Field("(other item type)", TEXT, None, SCHEMA + "additionalType", STRING, "additionalType"),
 )
 
 # The classes of the nodes kg emits, with their JSON-LD terms.
 CLASSES = {
     SCHEMA + "NewsArticle": "NewsArticle",
+    SCHEMA + "VideoObject": "VideoObject",
+    SCHEMA + "Book": "Book",
+    SCHEMA + "Course": "Course",
+    SCHEMA + "CreativeWork": "CreativeWork",
     SCHEMA + "Organization": "Organization",
     SCHEMA + "ImageObject": "ImageObject",
     SKOS + "Concept": "Concept",
@@ -115,13 +164,14 @@ CLASSES = {
 }
 
 # Which fields describe which kind of node (the node shapes of vocab/shapes.ttl).
+# Items of every class share one shape (kgsh:NewsArticle).
+ITEM_FIELDS = (*ARTICLE, BODY, DERIVED[4], DERIVED[8])
 NODE_FIELDS = {
-    SCHEMA + "NewsArticle": (*ARTICLE, BODY, DERIVED[4]),
+    **{cls: ITEM_FIELDS for cls in (*ITEM_CLASSES.values(), OTHER_ITEM)},
     SCHEMA + "ImageObject": IMAGE,
-    SCHEMA + "Organization": (*PROVIDER_FIELDS, DERIVED[0]),
-    SKOS + "Concept": DERIVED[1:4],
+    SCHEMA + "Organization": (*PROVIDER_FIELDS, DERIVED[0], *ORGANIZATION_RECORD),
+    SKOS + "Concept": (*DERIVED[1:4], *TOPIC_RECORD),
 }
-
 
 
 def attr(f: Field) -> str:
@@ -144,4 +194,4 @@ def field(key: str, fields: tuple[Field, ...] = ARTICLE) -> Field:
 
 
 def all_fields() -> tuple[Field, ...]:
-    return (*ARTICLE, BODY, *IMAGE, *PROVIDER_FIELDS, *DERIVED)
+    return (*ARTICLE, BODY, *IMAGE, *PROVIDER_FIELDS, *ORGANIZATION_RECORD, *TOPIC_RECORD, *DERIVED)

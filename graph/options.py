@@ -28,15 +28,21 @@ class Options:
     max_file_size: files larger than this many bytes are skipped, with an error.
     jobs: worker processes (None: one per core; 1: none).
     explain: keep what ``Corpus.explain_merges()`` lists (costs memory on large corpora).
+    site_url: the site that site-relative URLs (``/assets/logo.jpg``) belong to, an
+        http(s) URL such as ``https://example.github.io/news``; where it is None, a
+        Jekyll site's ``_config.yml`` (``url`` + ``baseurl``) gives it.
     """
 
     base: str = DEFAULT_BASE
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     jobs: int | None = None
     explain: bool = False
+    site_url: str | None = None
 
     def __post_init__(self) -> None:
         check_base(self.base)
+        if self.site_url is not None:
+            check_site_url(self.site_url)
         if type(self.max_file_size) is not int or self.max_file_size < 1:
             raise OptionsError("max_file_size", f"{self.max_file_size!r} is not a number of bytes (1 or more)")
         if self.jobs is not None and (type(self.jobs) is not int or self.jobs < 1):
@@ -56,3 +62,13 @@ def check_base(base: object) -> str:
     except ValueError as err:
         raise OptionsError("base", f"{shown} is not an absolute IRI ({printable(str(err))})") from None
     return base
+
+
+def check_site_url(url: object) -> str:
+    """A site URL in the form relative URLs are appended to (no trailing '/'), or OptionsError."""
+    from .identity.urls import UnusableURL, site_root
+
+    try:
+        return site_root(url)
+    except UnusableURL as err:
+        raise OptionsError("site_url", f"{printable(repr(url))} {err}") from None

@@ -16,9 +16,12 @@ class Problem:
     line: int | None
     level: str
     message: str
+    column: int | None = None  # given where the parser that found the problem says (JSON, TOML)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
+        if self.line and self.column:
+            where += f":{self.column}"
         return printable(f"{where}: {self.level}: {self.message}")
 
 

@@ -50,6 +50,9 @@ class Article:
     cdn_amp_url: str | None = None
     original_url: str | None = None
     featured: str | None = None
+    modified: datetime | None = None
+    keywords: list[str] = field(default_factory=list)
+    kind: str | None = None          # the item's `type` as written; None: an article
 
     def filled(self) -> int:
         """How many descriptive fields a record has (picks between two stubs)."""
@@ -59,9 +62,27 @@ class Article:
 
 
 @dataclass
+class SiteRecord:
+    """A site data record (``taxonomy: organization`` or ``topic``): it describes the
+    provider of its domain or the topic of its name, and no article."""
+
+    kind: str                      # 'organization' or 'topic' (fields.RECORD_KINDS)
+    key: str                       # an organization's domain, a topic's name
+    source: str                    # path of the file, relative to its input root
+    name: str | None = None
+    other_names: list[str] = field(default_factory=list)  # otherNames; a topic's keywords
+    description: str | None = None
+    identifier: str | None = None  # the record's _id
+    images: list[Image] = field(default_factory=list)     # an organization's logos, a topic's images
+
+
+@dataclass
 class Parsed:
-    """What one file yields: its article (None when skipped), problems, unknown fields."""
+    """What one file yields: its article or record (None when skipped), problems,
+    unknown fields; ``passed``: why the file is not an item at all (no front matter, ...)."""
 
     article: Article | None
     problems: list[Problem]
     unmapped: set[str]
+    record: SiteRecord | None = None
+    passed: str | None = None

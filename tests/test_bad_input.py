@@ -66,11 +66,21 @@ def check(write_corpus):
 
 # -- file-level problems: the file is skipped, with one error ---------------------------
 
+@pytest.mark.parametrize("content, why", [
+    pytest.param(b"", "empty file", id="empty-file"),
+    pytest.param(b" \n\t\n", "file holds only white space", id="white-space"),
+    pytest.param(b"# Contributing\n\ntitle: x\nwebUrl: https://a.example/x\n",
+                 "no front matter: the file does not begin with a '---' line", id="no-front-matter"),
+])
+def test_a_file_without_front_matter_is_not_an_item_nor_an_error(check, content, why):
+    """README.md, CONTRIBUTING.md, an empty CODE_OF_CONDUCT.md: passed over and counted."""
+    corpus, problems = check({"x.md": content})
+    assert problems == []
+    assert [(Path(path).name, reason) for path, reason in corpus.passed] == [("x.md", why)]
+    assert corpus.counts()["not_items"] == 1 and corpus.counts()["skipped"] == 0
+
+
 @pytest.mark.parametrize("content, expected", [
-    pytest.param(b"", "x.md: error: empty file; file skipped", id="empty-file"),
-    pytest.param(b"title: x\nwebUrl: https://a.example/x\n",
-                 "x.md:1: error: no front matter: the file does not begin with a '---' line; file skipped",
-                 id="no-front-matter"),
     pytest.param(b"---\ntitle: x\nwebUrl: https://a.example/x\n",
                  "x.md:1: error: front matter is never closed: no second '---' line; file skipped",
                  id="never-closed"),

@@ -116,7 +116,7 @@ def test_values_that_do_not_fit_their_term_keep_their_type():
         (a, S["datePublished"], lit("2020-07-02")),           # text under a dateTime term
         (a, n(EX + "unknown"), lit("x")),                    # a predicate without a term
         (a, n(EX + "unknown"), b),
-        (a, n(SCHEMA + "keywords"), lit("k")),               # in a prefix's namespace
+        (a, n(SCHEMA + "wordCount"), lit("k")),              # in a prefix's namespace
         (a, S["about"], ox.BlankNode("t1")),
         (ox.BlankNode("t1"), SK["prefLabel"], lit("@context")),
         (b, S["name"], lit('{"@id": "x"}')),
@@ -139,7 +139,7 @@ def test_values_that_do_not_fit_their_term_keep_their_type():
     assert {"@value": "high"} in node["quality"]
     assert node["isCached"] is False
     assert node["heat"] == "054"
-    assert node["schema:keywords"] == "k"
+    assert node["schema:wordCount"] == "k"
     assert node[EX + "unknown"] == [{"@id": EX + "b"}, "x"]
     assert node["@type"] == ["NewsArticle", EX + "Other"]
 

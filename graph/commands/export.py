@@ -75,12 +75,13 @@ def export(
     compact_json: bool = False,
     report: Report | None = None,
     progress: Progress | None = None,
+    site_url: str | None = None,
 ) -> ExportResult:
     """Read the inputs and write one file per format into ``output``.
 
     ``formats``: names or aliases, ``all`` for every format. ``output`` ``-``
     writes the one format chosen to standard output. ``compact_json``: JSON-LD on
-    one line. ``base``, ``max_file_size``, ``jobs``, ``explain``: see
+    one line. ``base``, ``max_file_size``, ``jobs``, ``explain``, ``site_url``: see
     graph.options.Options (a bad value raises OptionsError before anything is read).
 
     Nothing is written (``result.stopped`` says why, the previous files stay) when
@@ -90,7 +91,7 @@ def export(
     written. The corpus is mapped once, whatever is asked.
     """
     started = time.perf_counter()
-    options = Options(base=base, max_file_size=max_file_size, jobs=jobs, explain=explain)
+    options = Options(base=base, max_file_size=max_file_size, jobs=jobs, explain=explain, site_url=site_url)
     chosen = formats_module.select([formats] if isinstance(formats, str) else formats)
     to_stdout = str(output) == STDOUT
     if to_stdout and len(chosen) != 1:

@@ -76,13 +76,14 @@ def load(
     jobs: int | None = None,
     report: Report | None = None,
     progress: Progress | None = None,
+    site_url: str | None = None,
 ) -> LoadResult:
     """Sync the graph of ``inputs`` into ``target``: a store folder, or a target object
     (graph.open_store, graph.store.embedded.EmbeddedStore, graph.store.remote.RemoteStore).
     Raises LoadError when it fails; the store then holds what the error's result says,
     nothing claimed beyond; OptionsError for a bad option."""
     started = time.perf_counter()
-    options = Options(base=base, max_file_size=max_file_size, jobs=jobs)
+    options = Options(base=base, max_file_size=max_file_size, jobs=jobs, site_url=site_url)
     owned = not hasattr(target, "apply")
     store: Any = EmbeddedStore(target) if owned else target  # EmbeddedStore, RemoteStore or alike
     graphs: MappedGraphs | None = None

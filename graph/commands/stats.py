@@ -26,9 +26,10 @@ def stats(
     jobs: int | None = None,
     explain: bool = False,
     report: Report | None = None,
+    site_url: str | None = None,
 ) -> Stats:
     """Read the corpus (the first pass only: nothing is mapped or written) and count."""
-    options = Options(base=base, max_file_size=max_file_size, jobs=jobs, explain=explain)
+    options = Options(base=base, max_file_size=max_file_size, jobs=jobs, explain=explain, site_url=site_url)
     corpus = read_corpus(inputs, options=options, report=report)
     return Stats(corpus.counts(), list(corpus.explain_merges()) if explain else [],
                  dict(sorted(corpus.unmapped.items())), corpus)

@@ -19,6 +19,14 @@ Rules (README "Identity" documents them for users):
   the alphabetically first. Other names become alternate names.
 - Topics: one per label compared case- and space-insensitively; the most
   frequent spelling is the preferred label, ties to the alphabetically first.
+- Site data records (records.SiteRecord) describe the provider of their domain
+  and the topic of their name, which exist then even without an article. A
+  record's name is the node's name (schema:name, skos:prefLabel): the site's own
+  data wins over the spellings of its articles, which become alternate names
+  (altLabels), and an article name the record does not know (as its name or one
+  of its otherNames) is reported as a contradiction. The record's other values
+  (description, _id, otherNames, keywords, logos and images) are added. Of two
+  records of one node, the first in path order gives the single values.
 - Images: one per URL, described by the first mention (path order) that links to
   it and gives a size, else the first that links to it; other sizes: a warning.
 """
@@ -31,8 +39,8 @@ from sys import intern
 from typing import NamedTuple
 
 from ..problems import WARNING, Problem
-from ..records import Article, Image
-from .iris import provider_key, topic_key
+from ..records import Article, Image, SiteRecord
+from .iris import provider_iri, provider_key, topic_iri, topic_key
 from .urls import canonical_url
 
 ARTICLE = -1  # the position of a file's own article, beside related[0], related[1], ...
@@ -54,12 +62,17 @@ class ProviderInfo:
     alternate_names: list[str]
     domain: str
     logos: list[str]
+    description: str | None = None   # from its organization record
+    identifier: str | None = None
 
 
 @dataclass
 class TopicInfo:
     label: str
     alt_labels: list[str]
+    hidden_labels: list[str] = field(default_factory=list)  # its record's keywords
+    notation: str | None = None
+    images: list[str] = field(default_factory=list)
 
 
 def image_mentions(art: Article) -> Iterator[tuple[int, Image, bool]]:
@@ -84,6 +97,30 @@ class Facts(NamedTuple):
     mentions: tuple[tuple[int, str, int | None, int | None, bool], ...]  # (pos, url, width, height, logo)
     providers: tuple[tuple[int, str, str | None, tuple[str, ...]], ...]  # (pos, domain, name, logo URLs)
     topics: tuple[str, ...]
+
+
+class RecordFacts(NamedTuple):
+    """What identity resolution needs from a site data record: all of it but the
+    sizes of its images, which travel as image mentions."""
+
+    kind: str
+    key: str
+    name: str | None
+    other_names: tuple[str, ...]
+    description: str | None
+    identifier: str | None
+    mentions: tuple[tuple[int, str, int | None, int | None, bool], ...]
+
+
+def record_mentions(rec: SiteRecord) -> Iterator[tuple[int, Image, bool]]:
+    """A record's images, as image_mentions gives an article's (a record is one node)."""
+    return ((ARTICLE, image, rec.kind == "organization") for image in rec.images)
+
+
+def record_facts_of(rec: SiteRecord) -> RecordFacts:
+    return RecordFacts(rec.kind, rec.key, rec.name, tuple(rec.other_names), rec.description, rec.identifier,
+                       tuple((pos, image.url, image.width, image.height, logo)
+                             for pos, image, logo in record_mentions(rec)))
 
 
 def facts_of(art: Article) -> Facts:
@@ -136,6 +173,14 @@ class Resolution:
                       if self.images.get(image.url) == (index, pos, nth)),
         )
 
+    def decide_record(self, index: int, base: str, rec: SiteRecord) -> Decisions:
+        """What file number ``index``, a site data record, describes: images only (its
+        provider or topic is described with the corpus)."""
+        node = provider_iri(base, rec.key) if rec.kind == "organization" else topic_iri(base, rec.key)
+        return Decisions(node, False, (), frozenset(),
+                         frozenset(nth for nth, (pos, image, _logo) in enumerate(record_mentions(rec))
+                                   if self.images.get(image.url) == (index, pos, nth)))
+
 
 class Resolver:
     """Collects what identity needs from each file; finish() decides.
@@ -160,6 +205,7 @@ class Resolver:
         self.logos: dict[str, set] = defaultdict(set)
         self.labels: dict[str, Counter] = defaultdict(Counter)
         self.forms: dict[str, set] = defaultdict(set)      # URL -> inputs (explain only)
+        self.records: dict[str, list[tuple[int, RecordFacts]]] = defaultdict(list)  # node key -> its records
 
     def add(self, index: int, facts: Facts) -> None:
         """Take what file number ``index`` (in path order) says about identity."""
@@ -198,6 +244,21 @@ class Resolver:
         for label in facts.topics:
             self.labels[topic_key(label)][label] += 1
 
+    def add_record(self, index: int, facts: RecordFacts) -> None:
+        """Take what file number ``index``, a site data record, says."""
+        if facts.kind == "organization":
+            key = provider_key(facts.key)
+            self.records["organization " + key].append((index, facts))
+            self.logos[key].update(url for _pos, url, _w, _h, _logo in facts.mentions)
+        else:
+            self.records["topic " + topic_key(facts.key)].append((index, facts))
+        for nth, (pos, image_url, width, height, _logo) in enumerate(facts.mentions):
+            mention = (index, pos, nth, None, width, height)
+            image_url = intern(image_url)
+            seen = self.mentions.setdefault(image_url, mention)
+            if seen is not mention:
+                self.mentions[image_url] = _more(seen, mention)
+
     def _candidate(self, url: str, candidate: list) -> None:
         best = self.stub_candidates.get(url)
         if best is None:
@@ -225,6 +286,8 @@ class Resolver:
         for table in ("spellings", "logos", "forms"):
             for key, values in getattr(other, table).items():
                 getattr(self, table)[key] |= values
+        for key, records in other.records.items():
+            self.records[key] += records
 
     def finish(self) -> Resolution:
         # Merged resolvers may have seen files out of order: choices, and the order of
@@ -237,6 +300,8 @@ class Resolver:
         for mentions in self.mentions.values():
             if isinstance(mentions, list):
                 mentions.sort(key=lambda m: m[:3])
+        for records in self.records.values():
+            records.sort(key=lambda r: r[0])
         self.own = dict(sorted(self.own.items(), key=lambda item: _first(item[1])))
         self.mentions = dict(sorted(self.mentions.items(), key=lambda item: _first(item[1])[:3]))
         res = Resolution()
@@ -339,27 +404,86 @@ class Resolver:
     # -- providers and topics -----------------------------------------------------------
 
     def _providers(self, res: Resolution) -> None:
-        for key in sorted(self.spellings):
+        keys = set(self.spellings) | {k[len("organization "):] for k in self.records if k.startswith("organization ")}
+        for key in sorted(keys):
             counts = self.own_names[key] or self.all_names[key]
             name = _most_frequent(counts) or key  # shapes want one name: the domain stands in
-            others = sorted(n for n in self.all_names[key] if n != name)
-            res.providers[key] = ProviderInfo(name, others, key, sorted(self.logos[key]))
-            spellings = self.spellings[key] | set(self.all_names[key])
-            if len(self.spellings[key]) > 1 or len(self.all_names[key]) > 1:
+            records = self.records.get("organization " + key, [])
+            known: set[str] = set()
+            info = ProviderInfo(name, [], key, sorted(self.logos[key]))
+            if records:
+                name = self._record_values(res, "organization", key, records, info, known)
+            others = {n for n in self.all_names[key] if n != name} | (known - {name})
+            info.name, info.alternate_names = name, sorted(others)
+            res.providers[key] = info
+            spellings = self.spellings.get(key, set()) | set(self.all_names[key])
+            if (len(self.spellings.get(key, ())) > 1 or len(self.all_names[key]) > 1
+                    or (records and (key in self.spellings or len(records) > 1))):
                 res.merges["provider"] += 1
                 if self.explain:
-                    res.explained.append(Merge("provider", key, sorted(spellings),
-                                               "the same domain (case and www. ignored)"))
+                    res.explained.append(Merge("provider", key, sorted(spellings | {
+                        f"{self.names[i]} (organization record)" for i, _ in records}),
+                        "the same domain (case and www. ignored)"))
+
+    def _record_values(self, res: Resolution, kind: str, key: str, records: list[tuple[int, RecordFacts]],
+                       info: ProviderInfo | TopicInfo, known: set[str]) -> str:
+        """Take a node's values from its records (the first in path order gives the single
+        ones); return its name, and add to ``known`` the names the records give."""
+        first_index, first = records[0]
+        where = self.names[first_index]
+        if len(records) > 1:
+            res.problems.append(Problem(where, None, WARNING, f"the {kind} {key} also has the record"
+                                        f"{'s' * (len(records) > 2)} {_some([self.names[i] for i, _ in records[1:]])}; "
+                                        f"the single values of {where} are kept (the first in path order)"))
+        for _, rec in records:
+            if rec.name:
+                known.add(rec.name)
+            if kind == "organization":
+                known.update(rec.other_names)
+        if isinstance(info, ProviderInfo):
+            info.description = next((r.description for _, r in records if r.description), None)
+            info.identifier = next((r.identifier for _, r in records if r.identifier), None)
+            name = next((r.name for _, r in records if r.name), None) or info.name or key
+            spoken = sorted(set(self.all_names[key]) - known)
+            if spoken and first.name:
+                res.problems.append(Problem(where, None, WARNING,
+                                            f"the organization record names {key} {first.name!r}, its articles "
+                                            f"also call it {_quoted(spoken)}; the record's name is kept, and "
+                                            f"the articles' names become alternate names (list them under "
+                                            f"otherNames to say they are)"))
+            return name
+        info.notation = next((r.identifier for _, r in records if r.identifier), None)
+        hidden: dict[str, None] = {}
+        for _, rec in records:
+            for word in rec.other_names:
+                hidden[word] = None
+        info.hidden_labels = sorted(hidden)
+        return first.name or info.label
 
     def _topics(self, res: Resolution) -> None:
-        for key in sorted(self.labels):
-            label = _most_frequent(self.labels[key]) or key  # never empty: a label made the key
-            res.topics[key] = TopicInfo(label, sorted(s for s in self.labels[key] if s != label))
-            if len(self.labels[key]) > 1:
+        keys = set(self.labels) | {k[len("topic "):] for k in self.records if k.startswith("topic ")}
+        for key in sorted(keys):
+            spellings = self.labels.get(key, Counter())
+            label = _most_frequent(spellings) or key  # never empty: a label made the key
+            records = self.records.get("topic " + key, [])
+            info = TopicInfo(label, [])
+            if records:
+                known: set[str] = set()
+                label = self._record_values(res, "topic", key, records, info, known)
+                info.images = sorted({url for _, rec in records for _pos, url, _w, _h, _logo in rec.mentions})
+            info.label = label
+            labels = set(spellings) | {rec.name for _, rec in records if rec.name}
+            info.alt_labels = sorted(s for s in labels if s != label)
+            # SKOS keeps pref, alt and hidden labels disjoint: a keyword that is one of the
+            # topic's labels (the same, but for case and spaces) is not a hidden label
+            info.hidden_labels = [w for w in info.hidden_labels if topic_key(w) != key]
+            res.topics[key] = info
+            if len(spellings) + len(records) > 1:
                 res.merges["topic"] += 1
                 if self.explain:
-                    res.explained.append(Merge("topic", key, sorted(self.labels[key]),
-                                               "the same label ignoring case and spaces"))
+                    res.explained.append(Merge("topic", key, sorted(set(spellings) | {
+                        f"{self.names[i]} (topic record)" for i, _ in records}),
+                        "the same label ignoring case and spaces"))
 
 
 def resolve(sourced: list[tuple[str, Article]], explain: bool = False) -> Resolution:
@@ -390,6 +514,11 @@ def _most_frequent(counts: Counter) -> str | None:
     if not counts:
         return None
     return min(counts, key=lambda name: (-counts[name], name))
+
+
+def _quoted(names: list[str]) -> str:
+    quoted = [repr(n) for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 def _some(names: list[str], shown: int = 3) -> str:

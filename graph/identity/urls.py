@@ -128,6 +128,37 @@ def _normalize(url: str) -> str:
 _IPV6 = re.compile(r"[0-9a-f:.]+")
 
 
+# --- site-relative URLs --------------------------------------------------------
+
+def site_root(url: object) -> str:
+    """A site's URL (``url`` + ``baseurl`` of a Jekyll site, or --site-url) in the form
+    site-relative URLs are appended to: normalized, without a trailing '/', query or
+    fragment. Raises UnusableURL."""
+    root = normalize_url(url)
+    parts = urlsplit(root)
+    if parts.query:
+        raise UnusableURL("has a query (?...); a site URL is a scheme, a host and a path")
+    return root.rstrip("/")
+
+
+def is_site_relative(value: object) -> bool:
+    """A path on the site (``/assets/logo.jpg``, ``./a.png``, ``../a.png``) or a URL
+    without its scheme (``//cdn.example/a.png``). Not ``www.a.example/x``: a host
+    without a scheme is no place on the site."""
+    return isinstance(value, str) and value.lstrip().startswith(("/", "./", "../"))
+
+
+def on_site(value: str, site: str) -> str:
+    """A site-relative URL made absolute as Jekyll's ``relative_url`` filter does it: the
+    path is appended to the site's URL, baseurl included (``/assets/a.jpg`` on
+    ``https://x.github.io/news`` is ``https://x.github.io/news/assets/a.jpg``); a URL
+    without its scheme takes the site's."""
+    value = value.strip()
+    if value.startswith("//"):
+        return urlsplit(site).scheme + ":" + value
+    return site + "/" + value.lstrip("/")
+
+
 def _valid_host(host: str) -> bool:
     """Letters (any script: IRIs allow internationalised names), digits, '-', '_' and '.'."""
     return all(ch.isalnum() or ch in "-._" for ch in host) and ".." not in host

@@ -18,14 +18,14 @@ from datetime import datetime
 
 from .. import fields as F
 from ..identity import iris
-from ..identity.resolve import Decisions, Resolution, image_mentions
-from ..records import Article, Image
+from ..identity.resolve import Decisions, Resolution, image_mentions, record_mentions
+from ..records import Article, Image, SiteRecord
 from ..terms import RDF, SCHEMA, SKOS
 from .plain import Triple
 
 # Bump when the mapping changes what it emits for the same input: `kg load` then maps
 # every file again instead of trusting the input keys it recorded (graph/pipeline/corpus.py).
-REVISION = 1
+REVISION = 2  # 2: item types (schema:VideoObject, ...), dateModified, keywords, site data records
 
 TYPE = RDF + "type"
 NEWS_ARTICLE, ORGANIZATION, IMAGE_OBJECT = SCHEMA + "NewsArticle", SCHEMA + "Organization", SCHEMA + "ImageObject"
@@ -48,7 +48,10 @@ FEATURED = _p("featuredContent")
 # Literal values of an article, in the order they are written.
 _TEXTS = _values_of(F.field("title"), F.field("excerpt"), F.field("category"), F.BODY)
 _SCORES = _values_of(F.field("quality"), F.field("heat"), F.field("published"))
-DATE_PUBLISHED = _p("publishedDateTime")
+DATE_PUBLISHED, DATE_MODIFIED, KEYWORDS = _p("publishedDateTime"), _p("updatedDateTime"), _p("tags")
+ADDITIONAL_TYPE = F.predicate(F.DERIVED[8])
+DESCRIPTION, IDENTIFIER = (_p(k, F.ORGANIZATION_RECORD) for k in ("description", "_id"))
+HIDDEN_LABEL, NOTATION, TOPIC_IMAGE = (_p(k, F.TOPIC_RECORD) for k in ("keywords", "_id", "images"))
 CONTENT_URL = _p("url", F.IMAGE)
 _IMAGE_VALUES = _values_of(*(f for f in F.IMAGE if f.read != F.IDENTITY))
 SOURCE_FILE = F.predicate(F.DERIVED[4])
@@ -91,7 +94,13 @@ def map_file(art: Article, decided: Decisions, base: str) -> list[Triple]:
 
 def _values(node: str, art: Article, base: str, add) -> None:
     """The single-valued fields of an article node, from the record that wins."""
-    add((node, TYPE, NEWS_ARTICLE, None))
+    if art.kind is None:
+        add((node, TYPE, NEWS_ARTICLE, None))
+    else:
+        cls = F.ITEM_CLASSES.get(art.kind.lower())
+        add((node, TYPE, cls or F.OTHER_ITEM, None))
+        if cls is None:  # a type schema.org has no class for: kept as it is written
+            add((node, ADDITIONAL_TYPE, art.kind, F.STRING))
     add((node, URL, node, None))
     for attr, predicate, datatype in _TEXTS:
         value = getattr(art, attr)
@@ -99,6 +108,10 @@ def _values(node: str, art: Article, base: str, add) -> None:
             add((node, predicate, value, datatype))
     if art.published is not None:
         add((node, DATE_PUBLISHED, _date(art.published), F.DATETIME))
+    if art.modified is not None:
+        add((node, DATE_MODIFIED, _date(art.modified), F.DATETIME))
+    for keyword in art.keywords:
+        add((node, KEYWORDS, keyword, F.STRING))
     if art.provider is not None:
         add((node, PUBLISHER, iris.provider_iri(base, art.provider.domain), None))
     for attr, predicate, datatype in _SCORES:
@@ -125,6 +138,16 @@ def _image(image: Image, add) -> None:
             add((node, predicate, value if datatype == F.STRING else _lexical(value), datatype))
 
 
+def map_record(rec: SiteRecord, decided: Decisions) -> list[Triple]:
+    """The graph of a site data record's file: the images it describes (the provider
+    or topic it describes is in the corpus graph, with what the articles say of it)."""
+    out: list[Triple] = []
+    for nth, (_pos, image, _logo) in enumerate(record_mentions(rec)):
+        if nth in decided.images:
+            _image(image, out.append)
+    return list(dict.fromkeys(out))
+
+
 def map_shared(res: Resolution, base: str) -> list[Triple]:
     """Providers, topics and the topic scheme, in the corpus graph."""
     out: list[Triple] = []
@@ -139,6 +162,10 @@ def map_shared(res: Resolution, base: str) -> list[Triple]:
         add((node, SITE, iris.site_url(key), None))
         for logo in provider.logos:
             add((node, LOGO, logo, None))
+        if provider.description is not None:
+            add((node, DESCRIPTION, provider.description, F.STRING))
+        if provider.identifier is not None:
+            add((node, IDENTIFIER, provider.identifier, F.STRING))
     if res.topics:
         scheme = iris.topic_scheme_iri(base)
         add((scheme, TYPE, CONCEPT_SCHEME, None))
@@ -149,6 +176,12 @@ def map_shared(res: Resolution, base: str) -> list[Triple]:
             add((node, PREF_LABEL, topic.label, F.STRING))
             for label in topic.alt_labels:
                 add((node, ALT_LABEL, label, F.STRING))
+            for label in topic.hidden_labels:
+                add((node, HIDDEN_LABEL, label, F.STRING))
+            if topic.notation is not None:
+                add((node, NOTATION, topic.notation, F.STRING))
+            for image in topic.images:
+                add((node, TOPIC_IMAGE, image, None))
             add((node, IN_SCHEME, scheme, None))
     return out
 

@@ -22,15 +22,16 @@ from pyoxigraph import Quad
 
 from .. import __version__
 from ..identity.iris import corpus_graph_iri, source_graph_iri
-from ..identity.resolve import Decisions, Facts, Resolution, Resolver, facts_of
+from ..identity.resolve import Decisions, Facts, RecordFacts, Resolution, Resolver, facts_of, record_facts_of
 from ..mapping.plain import Triple, to_pyoxigraph
-from ..mapping.triples import REVISION, map_file, map_shared
+from ..mapping.triples import REVISION, map_file, map_record, map_shared
 from ..options import DEFAULT_MAX_FILE_SIZE, Options
 from ..problems import ERROR, Problem, Report
 from ..progress import NoProgress, Progress
 from ..read.build import to_record
-from ..read.files import ReadError, Source, discover, read_document
-from ..records import Article, Parsed
+from ..read.files import NotAnItem, ReadError, Source, read_document
+from ..read.inputs import gather
+from ..records import Article, Parsed, SiteRecord
 from .spool import Spool
 from .workers import executor_for
 
@@ -40,8 +41,9 @@ class FileRead(NamedTuple):
 
     problems: list[Problem]
     unmapped: set[str]
-    facts: Facts | None  # None: the file gave no article (an error says why)
+    facts: Facts | RecordFacts | None  # None: the file gave no article or record (an error says why)
     blob: bytes          # the record and the file's digest, pickled for the second pass
+    passed: str | None = None  # why the file holds no item at all (no front matter, ...): not an error
 
 
 class Mapped(NamedTuple):
@@ -69,8 +71,11 @@ def _parse(source: Source, max_file_size: int) -> tuple[Parsed, bytes]:
     """The record and the digest of the file's bytes."""
     try:
         doc, digest = read_document(source, max_file_size)
+    except NotAnItem as why:
+        return Parsed(None, [], set(), passed=str(why)), b""
     except ReadError as err:
-        return Parsed(None, [Problem(str(source.path), err.line, ERROR, f"{err}; file skipped")], set()), b""
+        return Parsed(None, [Problem(str(source.path), err.line, ERROR, f"{err}; file skipped", err.column)],
+                      set()), b""
     return to_record(doc), digest
 
 
@@ -92,6 +97,10 @@ class Corpus:
     options: Options = field(default_factory=Options)
     unmapped: Counter = field(default_factory=Counter)  # field name -> number of files
     skipped: list[Source] = field(default_factory=list)  # files that gave no article
+    passed: list[tuple[str, str]] = field(default_factory=list)  # (path, why): files that hold no item
+    repeated: list[tuple[str, str]] = field(default_factory=list)  # (where, which): JSON API items met before
+    files: int = 0          # files found (a JSON API page is one, however many items it holds)
+    records: int = 0        # site data records read
     progress: Progress = field(default_factory=NoProgress)
     spool: Spool = field(default_factory=Spool)
 
@@ -104,8 +113,8 @@ class Corpus:
         """Files that gave an article."""
         return len(self.spool)
 
-    def record(self, index: int) -> tuple[bytes, Article]:
-        """The digest of file number ``index`` and its record."""
+    def record(self, index: int) -> tuple[bytes, Article | SiteRecord]:
+        """The digest of file number ``index`` and its record (an article, or a site data record)."""
         return pickle.loads(self.spool.read(index))
 
     def graphs(self, encode: Encoder, skip: Skip | None = None) -> Iterator[Mapped]:
@@ -140,9 +149,12 @@ class Corpus:
         """What the graph holds: nodes by kind, and merges by kind."""
         res = self.resolution
         return {
-            "files": len(self.sources),
+            "files": self.files,
             "exported": self.exported,
             "skipped": len(self.skipped),
+            "not_items": len(self.passed),
+            "records": self.records,
+            "repeated_items": len(self.repeated),
             "articles": len(res.files) + len(res.stubs),
             "with_file": len(res.files),
             "without_file": len(res.stubs),
@@ -177,9 +189,11 @@ def read_corpus(
     ``explain``) say how; see graph.options.Options."""
     options = options if options is not None else Options(**settings)
     report = report if report is not None else Report()
-    sources, problems = discover(inputs)
-    report.extend(problems)
-    corpus = Corpus(sources, Resolution(), options, progress=progress or NoProgress())
+    found = gather(inputs, options)
+    report.extend(found.problems)
+    sources = found.sources
+    corpus = Corpus(sources, Resolution(), options, progress=progress or NoProgress(), passed=found.passed,
+                    repeated=found.repeated, files=found.files)
     corpus.progress.start("reading", len(sources))
     resolver = Resolver([source.rel for source in sources], options.explain)
     work = functools.partial(_read_one, sources, options.max_file_size)
@@ -188,9 +202,15 @@ def read_corpus(
         corpus.progress.advance()
         report.extend(result.problems)
         corpus.unmapped.update(result.unmapped)
-        if result.facts is not None:
+        if isinstance(result.facts, Facts):
             resolver.add(index, result.facts)
             corpus.spool.add(index, result.blob)
+        elif result.facts is not None:
+            resolver.add_record(index, result.facts)
+            corpus.spool.add(index, result.blob)
+            corpus.records += 1
+        elif result.passed is not None:
+            corpus.passed.append((str(sources[index]), result.passed))
         else:
             corpus.skipped.append(sources[index])
     corpus.spool.ready()  # before the second pass's workers read it
@@ -208,7 +228,10 @@ def _read_one(sources: list[Source], max_file_size: int, index: int) -> FileRead
     parsed, digest = _parse(sources[index], max_file_size)
     art = parsed.article
     if art is None:
-        return FileRead(parsed.problems, parsed.unmapped, None, b"")
+        if parsed.record is not None:
+            blob = pickle.dumps((digest, parsed.record), protocol=pickle.HIGHEST_PROTOCOL)
+            return FileRead(parsed.problems, parsed.unmapped, record_facts_of(parsed.record), blob)
+        return FileRead(parsed.problems, parsed.unmapped, None, b"", parsed.passed)
     blob = pickle.dumps((digest, art), protocol=pickle.HIGHEST_PROTOCOL)
     return FileRead(parsed.problems, parsed.unmapped, facts_of(art), blob)
 
@@ -216,14 +239,17 @@ def _read_one(sources: list[Source], max_file_size: int, index: int) -> FileRead
 def _map_one(corpus: Corpus, encode: Encoder, skip: Skip | None, index: int) -> Mapped:
     """Second pass: one file's graph, encoded (or skipped)."""
     digest, art = corpus.record(index)
-    decided = corpus.resolution.decide(index, art)
+    if isinstance(art, SiteRecord):
+        decided = corpus.resolution.decide_record(index, corpus.base, art)
+    else:
+        decided = corpus.resolution.decide(index, art)
     graph = source_graph_iri(corpus.base, art.source)
     key = None
     if skip is not None:
         key = input_key(digest, decided, art.source, corpus.base)
         if skip(graph, key):
             return Mapped(graph, art.source, key, None, None)
-    triples = map_file(art, decided, corpus.base)
+    triples = map_record(art, decided) if isinstance(art, SiteRecord) else map_file(art, decided, corpus.base)
     return Mapped(graph, art.source, key, len(triples), encode(graph, triples))
 
 

@@ -18,14 +18,16 @@ from urllib.parse import urlsplit
 
 from .. import fields as F
 from ..identity.iris import site_url
-from ..identity.urls import UnusableURL, normalize_url
+from ..identity.urls import UnusableURL, is_site_relative, normalize_url, on_site
 from ..problems import ERROR, WARNING, Problem, kind
 from ..records import Article, Image, Parsed, Provider
 from .files import Document
 
 ARTICLE_FIELDS = {f.key for f in F.ARTICLE if f.read != F.IGNORED}  # fields kg reads
 IGNORED_FIELDS = {f.key for f in F.ARTICLE if f.read == F.IGNORED}  # known, and dropped on purpose
-KNOWN_FIELDS = ARTICLE_FIELDS | IGNORED_FIELDS
+KNOWN_FIELDS = frozenset(ARTICLE_FIELDS | IGNORED_FIELDS)
+IMAGE_FIELDS = frozenset(f.key for f in F.IMAGE)
+PROVIDER_KEYS = frozenset(f.key for f in F.PROVIDER_FIELDS)
 YEAR_RANGE = (1800, 2200)     # dates outside are taken for data errors
 INT_RANGE = (-2**63, 2**63 - 1)  # what triple stores hold as xsd:integer (Oxigraph: 64 bits)
 
@@ -39,6 +41,9 @@ Where = Callable[[str], "int | None"]  # key -> the line to report a problem at
 
 
 def to_record(doc: Document) -> Parsed:
+    if "taxonomy" in doc.data:  # a site data record, not an article
+        from .sitedata import to_site_record
+        return to_site_record(doc)
     reader = _Reader(doc)
     reader.problems.extend(doc.problems)
     article = reader.article(doc.data, line=None, stub=False)
@@ -54,6 +59,7 @@ class _Reader:
         self.path = str(doc.source.path)
         self.rel = doc.source.rel
         self.doc = doc
+        self.site = doc.source.site
         self.problems: list[Problem] = []
         self.unmapped: set[str] = set()
         self.values: dict[str, Callable] = {
@@ -73,12 +79,7 @@ class _Reader:
         def at(key: str) -> int | None:  # nested fields are located by the line of their top-level key
             return line() if line is not None else self.doc.line(key)
 
-        for key in data:
-            if not isinstance(key, str):
-                self.warn(line() if line is not None else None, f"{where}field name {_show(key)} is not text; ignored")
-            elif key not in KNOWN_FIELDS:
-                self.unmapped.add(where + key)
-
+        self.unknown(data, KNOWN_FIELDS, where, line if line is not None else lambda: None)
         url = self.url(data, _WEB_URL, at, where)
         original = self.url(data, _ORIGINAL_URL, at, where)
         if url is None and original is None:
@@ -96,11 +97,13 @@ class _Reader:
         if art.headline is None and not stub and "title" not in data:
             self.warn(None, "article has no title; exported without a headline")
         art.provider = self.provider(data, at, where, art.url)
-        art.topics = self.topics(data, at, where)
+        art.topics = self.labels(data, "topics", at, where)
+        if "tags" in data:
+            art.keywords = self.labels(data, "tags", at, where)
         art.images = self.images(data.get("images"), lambda: at("images"), where + "images")
-        declared = data.get("type")
-        if declared not in (None, "article"):
-            self.warn(at("type"), f"{where}type {_show(declared)} is not 'article'; mapped as a news article")
+        if "type" in data:
+            declared = self.text(data, "type", at, where)
+            art.kind = None if declared is None or declared.lower() == "article" else declared
         if not stub:
             for i, item in enumerate(self.items(data, "related", at, where)):
                 if isinstance(item, str):
@@ -209,7 +212,17 @@ class _Reader:
         try:
             return normalize_url(value)
         except UnusableURL as err:
-            self.warn(at(key), f"{where}{key} {_show(value)} {err}; field dropped")
+            problem = str(err)
+            if is_site_relative(value):  # /assets/logo.jpg: a URL on the site itself
+                if self.site is None:
+                    problem = ("is site-relative, and the site's URL is not known (export the site's folder, "
+                               "with its _config.yml, or give --site-url)")
+                else:
+                    try:
+                        return normalize_url(on_site(value, self.site))
+                    except UnusableURL as on_site_err:
+                        problem = f"is site-relative, and on the site {self.site} it {on_site_err}"
+            self.warn(at(key), f"{where}{key} {_show(value)} {problem}; field dropped")
             return None
 
     def featured(self, data: dict, key: str, at: Where, where: str) -> str | None:
@@ -242,22 +255,36 @@ class _Reader:
         self.warn(at(key), f"{where}{key} is {kind(value)}, not a list; field dropped")
         return []
 
-    def topics(self, data: dict, at: Where, where: str) -> list[str]:
+    def labels(self, data: dict, key: str, at: Where, where: str) -> list[str]:
+        """A list of labels (topics, tags, keywords, other names), each once, in order."""
         labels: dict[str, None] = {}  # in order, each once (a set would lose the order)
-        for item in self.items(data, "topics", at, where):
+        one = "topic" if key == "topics" else f"{key} item"
+        for item in self.items(data, key, at, where):
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 label = " ".join(str(item).split())
                 if not label.isascii():
                     cleaned = _clean(label)
                     if _replaced(label, cleaned):
-                        self.warn(at("topics"), f"{where}topic {_show(cleaned)} holds invalid Unicode "
-                                                f"(unpaired surrogates); replaced with U+FFFD")
+                        self.warn(at(key), f"{where}{one} {_show(cleaned)} holds invalid Unicode "
+                                           f"(unpaired surrogates); replaced with U+FFFD")
                     label = cleaned
                 if label:
                     labels[label] = None
             else:
-                self.warn(at("topics"), f"{where}topic {_show(item)} is {kind(item)}, not a label; ignored")
+                self.warn(at(key), f"{where}{one} {_show(item)} is {kind(item)}, not a label; ignored")
         return list(labels)
+
+    def unknown(self, data: dict, known: frozenset[str] | set[str], where: str,
+                line: Callable[[], int | None]) -> None:
+        """Note the keys of a mapping that kg does not read (``where``: the mapping's place;
+        ``line`` finds the line to report a problem at)."""
+        if data.keys() <= known:  # the common case: all known
+            return
+        for key in data:
+            if not isinstance(key, str):
+                self.warn(line(), f"{where}field name {_show(key)} is not text; ignored")
+            elif key not in known:
+                self.unmapped.add(where + key)
 
     def images(self, value: Any, line: Callable[[], int | None], where: str) -> list[Image]:
         """``line``: finds the line to report a problem at (only when there is one)."""
@@ -276,6 +303,7 @@ class _Reader:
                 self.warn(line(), f"{where}[{i}] is {kind(item)}, not an image (a mapping or a URL); ignored")
                 continue
             here = f"{where}[{i}]."
+            self.unknown(item, IMAGE_FIELDS, here, line)
             url = self.url(item, "url", at, here)
             if url is None:
                 if "url" not in item:
@@ -302,6 +330,7 @@ class _Reader:
         def here(_key: str) -> int | None:
             return at("provider")
 
+        self.unknown(value, PROVIDER_KEYS, where + "provider.", lambda: at("provider"))
         name = self.text(value, "name", here, where + "provider.")
         domain = self.text(value, "domain", here, where + "provider.")
         if domain is not None:

@@ -146,8 +146,10 @@ def _nodes(sg: Graph, onto: Graph) -> list[str]:
     node_shapes = sorted((s for s in sg.subjects(RDF.type, SH.NodeShape) if sg.value(s, SH.targetClass)),
                          key=lambda s: _order(sg, s))
     for shape in node_shapes:
-        target = sg.value(shape, SH.targetClass)
-        lines += [f"### {_text(sg, shape, RDFS.label)} ({_name(sg, target)})", "", _text(sg, shape, RDFS.comment), ""]
+        targets = sorted(sg.objects(shape, SH.targetClass), key=str)
+        target = targets[0]  # every property shape of the node shape targets all its classes
+        classes = ", ".join(_name(sg, t) for t in targets)
+        lines += [f"### {_text(sg, shape, RDFS.label)} ({classes})", "", _text(sg, shape, RDFS.comment), ""]
         lines += ["| property | values | how many |", "|---|---|---|"]
         props = sorted((p for p in sg.subjects(SH.targetClass, target) if (p, RDF.type, SH.PropertyShape) in sg),
                        key=lambda p: _order(sg, p))
@@ -164,6 +166,8 @@ def _values(sg: Graph, onto: Graph, p, path) -> str:
         parts.append(_name(sg, dt))
     for cls in sorted(sg.objects(p, SH["class"]), key=str):
         parts.append(f"a {_name(sg, cls)}")
+    for node in sorted(sg.objects(p, SH.node), key=str):
+        parts.append(_text(sg, node, RDFS.label))
     if not parts and sg.value(p, SH.nodeKind) == SH.IRI:
         parts.append("an IRI")
     for low in sg.objects(p, SH.minInclusive):

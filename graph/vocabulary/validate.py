@@ -81,6 +81,7 @@ def validate(
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     jobs: int | None = None,
     report: Report | None = None,
+    site_url: str | None = None,
 ) -> ValidationResult:
     """Validate export files, or the graph kg maps from article files and folders.
 
@@ -88,7 +89,7 @@ def validate(
     file cannot be read or parsed, or when no article can be read; OptionsError
     for a bad base, file size or number of jobs.
     """
-    options = Options(base=base, max_file_size=max_file_size, jobs=jobs)
+    options = Options(base=base, max_file_size=max_file_size, jobs=jobs, site_url=site_url)
     paths = [Path(i) for i in inputs]
     exports = [i for i in paths if is_export_file(i) and not i.is_dir()]
     if exports and len(exports) != len(paths):
@@ -186,7 +187,10 @@ def _data_graph(store: Store, size: int):
 
 def _violations(results: rdflib.Graph) -> Iterator[Violation]:
     names = shapes().namespace_manager
+    nested = set(results.objects(None, SH.detail))  # why a value failed a shape it must conform to
     for r in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+        if r in nested:  # its enclosing result says it (with the enclosing shape's message)
+            continue
         def one(pred, r=r):
             return next(iter(sorted(results.objects(r, pred))), None)
 
