@@ -41,8 +41,8 @@ class Options:
 
     def __post_init__(self) -> None:
         check_base(self.base)
-        if self.site_url is not None:
-            check_site_url(self.site_url)
+        if self.site_url is not None:  # kept in the form relative URLs are appended to
+            object.__setattr__(self, "site_url", check_site_url(self.site_url))
         if type(self.max_file_size) is not int or self.max_file_size < 1:
             raise OptionsError("max_file_size", f"{self.max_file_size!r} is not a number of bytes (1 or more)")
         if self.jobs is not None and (type(self.jobs) is not int or self.jobs < 1):

@@ -21,7 +21,7 @@ from ..identity.iris import site_url
 from ..identity.urls import UnusableURL, is_site_relative, normalize_url, on_site
 from ..problems import ERROR, WARNING, Problem, kind
 from ..records import Article, Image, Parsed, Provider
-from .files import Document
+from .files import Document, ItemSource
 
 ARTICLE_FIELDS = {f.key for f in F.ARTICLE if f.read != F.IGNORED}  # fields kg reads
 IGNORED_FIELDS = {f.key for f in F.ARTICLE if f.read == F.IGNORED}  # known, and dropped on purpose
@@ -68,7 +68,13 @@ class _Reader:
         }
 
     def warn(self, line: int | None, message: str) -> None:
-        self.problems.append(Problem(self.path, line, WARNING, message))
+        self.problems.append(Problem(self.path, self.where(line), WARNING, message))
+
+    def where(self, line: int | None) -> int | None:
+        """The line of a problem; an item of a JSON API page has at least its own."""
+        if line is None and isinstance(self.doc.source, ItemSource):  # many items a page: say which
+            return self.doc.first_line
+        return line
 
     # -- the article -----------------------------------------------------------------
 
@@ -84,7 +90,7 @@ class _Reader:
         original = self.url(data, _ORIGINAL_URL, at, where)
         if url is None and original is None:
             what = "related item" if stub else "article"
-            self.problems.append(Problem(self.path, at(_WEB_URL) or at(_ORIGINAL_URL),
+            self.problems.append(Problem(self.path, self.where(at(_WEB_URL) or at(_ORIGINAL_URL)),
                                          ERROR if not stub else WARNING,
                                          f"{where or ''}{what} has no usable webUrl or originalUrl; {what} skipped"))
             return None

@@ -63,5 +63,5 @@ def to_site_record(doc: Document) -> Parsed:
 
 
 def _skipped(reader: _Reader, line: int | None, message: str) -> Parsed:
-    reader.problems.append(Problem(reader.path, line, ERROR, f"{message}; record skipped"))
+    reader.problems.append(Problem(reader.path, reader.where(line), ERROR, f"{message}; record skipped"))
     return Parsed(None, reader.problems, reader.unmapped)
