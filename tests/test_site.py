@@ -276,3 +276,24 @@ def test_files_at_a_repository_root_are_not_errors(write_corpus, tmp_path):
     broken = write_corpus({"b.md": "---\ntitle: never closed\n"})
     run = kg("export", str(broken), "-o", str(tmp_path / "out"))
     assert "b.md:1: error: front matter is never closed" in run.stderr
+
+
+def test_a_site_inside_the_input_folder_is_read_as_a_site(tmp_path):
+    shutil.copytree(SITE, tmp_path / "sites" / "ai")
+    store, report = store_of(tmp_path / "sites")
+    assert report.problems == []
+    assert objects(store, HILL, SCHEMA + "logo") == {
+        ASSETS + "organizations/thehill.com-50x50.jpg", ASSETS + "organizations/thehill.com-400x400.jpg"}
+    corpus = read_corpus([tmp_path / "sites"])
+    assert sorted(Path(path).name for path, _ in corpus.passed) == ["CODE_OF_CONDUCT.md", "CONTRIBUTING.md",
+                                                                    "README.md"]
+
+
+def test_a_config_kg_cannot_use_is_a_warning(tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    (site / "_config.yml").write_text("url: [not, a, url]\n", encoding="utf-8")
+    _, report = store_of(site)
+    config = [str(p) for p in report.problems if "_config.yml" in p.path]
+    assert config == [f"{site / '_config.yml'}: warning: url is a list, not a URL; "
+                      f"site-relative URLs are not resolved (give --site-url)"]

@@ -18,12 +18,14 @@ becomes a source of its own before the first pass.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..problems import ERROR, WARNING, Problem, kind
 from .files import API_SUFFIXES, Item, ItemSource, Source
+from .site import Sites
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -52,13 +54,15 @@ def expand(sources: list[Source], max_size: int) -> Expanded:
     seen: dict[str, tuple[str, str]] = {}  # item name -> (its fields as JSON, the page it was read from)
     by_content: dict[str, str] = {}        # fields of an item without a path -> its name
     items: list[Source] = []
+    found_sites = Sites()
     for page in pages:
         found = _read(page, max_size, out)
         if found is None:
             continue
         out.pages += 1
+        prefix = _site_prefix(page, found_sites)
         for n, item in enumerate(found, 1):
-            name, where = _name(page, item, n), f"{page.path}:{item.line}"
+            name, where = _name(page, item, n, prefix), f"{page.path}:{item.line}"
             fields = json.dumps(item.data, sort_keys=True, ensure_ascii=False)
             if name in files:
                 out.repeated.append((where, f"{name} (read from its file)"))
@@ -82,12 +86,23 @@ def expand(sources: list[Source], max_size: int) -> Expanded:
     return out
 
 
-def _name(page: Source, item: Item, n: int) -> str:
-    """The item's source: its path; else its place in the page."""
+def _name(page: Source, item: Item, n: int, prefix: str) -> str:
+    """The item's source: its path (relative to the site, so put where the site is among
+    the inputs); else its place in the page."""
     path = item.data.get("path")
     if isinstance(path, str) and path.strip():
-        return path.strip().lstrip("/")
+        return prefix + path.strip().lstrip("/")
     return f"{page.rel}#{n}"
+
+
+def _site_prefix(page: Source, found_sites: Sites) -> str:
+    """Where the page's site is in the input folder ('ai/' when the input holds the site
+    in ai/; '' when the input is the site or inside it, or there is no site)."""
+    site = found_sites.of(os.path.dirname(os.fspath(page.file)) or os.curdir)
+    if site is None:
+        return ""
+    inside = os.path.relpath(page.file, site.root).replace(os.sep, "/")
+    return page.rel[: -len(inside)] if len(page.rel) > len(inside) and page.rel.endswith("/" + inside) else ""
 
 
 def _read(page: Source, max_size: int, out: Expanded) -> list[Item] | None:

@@ -136,19 +136,14 @@ def discover(inputs, *, site_url: str | None = None,
         given = os.fspath(given)
         if os.path.isdir(given):
             root = given
-            site = found_sites.of(given)
-            candidates = _walk(given, problems, site_root=sites.is_site_root(given), passed=passed)
+            candidates = _walk(given, problems, found_sites, passed)
         elif os.path.lexists(given):
             root = os.path.dirname(given)
-            site = found_sites.of(root or os.curdir)
-            candidates = [(given, os.path.basename(given))]
+            candidates = [(given, os.path.basename(given), found_sites.of(root or os.curdir))]
         else:
             problems.append(Problem(given, None, ERROR, "no such file or folder"))
             continue
-        if site is not None:
-            problems.extend(p for p in site.problems if p not in problems)
-        url = site_url if site_url is not None else site.url if site is not None else None
-        for path, rel in candidates:
+        for path, rel, site in candidates:
             key = _identity(path)
             if key in sources:  # the same file reached through overlapping inputs
                 continue
@@ -156,7 +151,8 @@ def discover(inputs, *, site_url: str | None = None,
             if rel in taken:  # two inputs hold different files of the same name
                 rel = _unique(f"{Path(root).resolve().name}/{rel}", taken)
             taken.add(rel)
-            sources[key] = Source(path, rel, url)
+            sources[key] = Source(path, rel, site_url if site_url is not None else site.url if site else None)
+    problems += [p for site in found_sites.found() for p in site.problems]
     return sorted(sources.values(), key=lambda s: (s.rel, str(s))), problems
 
 
@@ -185,13 +181,14 @@ def _display(rel: str) -> str:
     return rel
 
 
-def _walk(folder: str, problems: list[Problem], site_root: bool = False,
-          passed: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
-    """(path, path relative to ``folder`` with '/') of each file below ``folder`` that may
-    hold items. At the root of a site, Jekyll's own folders are not walked and the files
-    at its top are pages (added to ``passed``)."""
+def _walk(folder: str, problems: list[Problem], found_sites: sites.Sites,
+          passed: list[tuple[str, str]]) -> list[tuple[str, str, sites.Site | None]]:
+    """(path, path relative to ``folder`` with '/', its site) of each file below ``folder``
+    that may hold items. At the root of a site (a folder with a _config.yml), Jekyll's
+    own folders are not walked and the files at its top are pages (added to ``passed``)."""
     found = []
     seen_dirs = set()
+    site_of: dict[str, sites.Site | None] = {}  # folder -> its site
 
     def on_error(err: OSError) -> None:
         problems.append(Problem(err.filename or str(folder), None, ERROR,
@@ -203,7 +200,12 @@ def _walk(folder: str, problems: list[Problem], site_root: bool = False,
             dirnames[:] = []
             continue
         seen_dirs.add(real)
-        top = site_root and real == os.path.realpath(folder)
+        top = sites.CONFIG in filenames  # the root of a site
+        if top or dirpath == folder:
+            site = found_sites.of(dirpath)  # the input folder may be inside a site
+        else:
+            site = site_of[os.path.dirname(dirpath)]
+        site_of[dirpath] = site
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
                              and not (top and d in sites.NOT_CONTENT))
         below = os.path.relpath(dirpath, folder)
@@ -211,10 +213,10 @@ def _walk(folder: str, problems: list[Problem], site_root: bool = False,
         for name in sorted(filenames):
             if name.lower().endswith(FOUND) and not name.startswith("."):
                 if top:
-                    if passed is not None and name != sites.CONFIG:
+                    if name != sites.CONFIG:
                         passed.append((os.path.join(dirpath, name), sites.TOP_LEVEL_PAGE))
                     continue
-                found.append((os.path.join(dirpath, name), prefix + name))
+                found.append((os.path.join(dirpath, name), prefix + name, site))
     return found
 
 

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 
 from ..identity.urls import UnusableURL, site_root
-from ..problems import WARNING, Problem
+from ..problems import WARNING, Problem, kind
 from . import yamlsafe
 
 CONFIG = "_config.yml"
@@ -58,6 +58,10 @@ class Sites:
             self._found[folder_] = site
         return site
 
+    def found(self) -> list[Site]:
+        """The sites met, each once (their problems are reported once)."""
+        return list({id(s): s for s in self._found.values() if s is not None}.values())
+
 
 def read_config(root: str) -> Site:
     """The site's URL from its _config.yml; a config kg cannot use gives a warning."""
@@ -80,13 +84,12 @@ def read_config(root: str) -> Site:
     url, baseurl = config.get("url"), config.get("baseurl") or ""
     if url in (None, ""):
         return Site(root, None)  # fine until a relative URL needs it; that message says what to do
+    if not isinstance(url, str):
+        return warn(f"url is {kind(url)}, not a URL")
     if not isinstance(baseurl, str):
-        return warn(f"baseurl {baseurl!r} is not a path")
+        return warn(f"baseurl is {kind(baseurl)}, not a path")
     try:
-        return Site(root, site_root(f"{str(url).rstrip('/')}/{baseurl.strip('/')}"))
+        return Site(root, site_root(f"{url.rstrip('/')}/{baseurl.strip('/')}"))
     except UnusableURL as err:
-        return warn(f"url {str(url)[:80]!r} {err}")
+        return warn(f"url {url[:80]!r} with baseurl {baseurl[:80]!r} {err}")
 
-
-def is_site_root(folder: str) -> bool:
-    return os.path.isfile(os.path.join(folder, CONFIG))
