@@ -5,7 +5,8 @@ Python API (the CLI is a thin layer over these):
     import graph
     result = graph.export(["seeds"], ["ttl"], "exports")
     g = graph.to_rdflib(["seeds"])        # an rdflib.Graph of the same triples
-    nx_graph = graph.to_networkx(["seeds"])  # a networkx.MultiDiGraph (README: the rules)
+    nx_graph = graph.to_networkx(["seeds"])  # the network view, a networkx.MultiDiGraph (README)
+    providers = graph.to_networkx(["seeds"], network="providers")  # who links to whom, weighted
     graph.load(["seeds"], "exports/store")  # sync into the embedded store (graph.LoadResult)
     rows = graph.run_query("topics", "exports/store")  # pyoxigraph QuerySolutions
 """
@@ -16,7 +17,7 @@ __version__ = "0.1.0"
 from .pipeline.corpus import Corpus, read_corpus  # noqa: E402
 from .commands.export import ExportResult, export  # noqa: E402
 from .commands.load import LoadError, LoadResult, load  # noqa: E402
-from .formats.network import to_networkx  # noqa: E402
+from .network import to_networkx  # noqa: E402
 from .store.query import run_query  # noqa: E402
 from .terms import DEFAULT_BASE, PREFIXES  # noqa: E402
 

@@ -1,4 +1,7 @@
-"""graph.to_networkx and the GraphML written from it."""
+"""The RDF-faithful projection (graph.formats.network, ``network="rdf"``) and the GraphML writer.
+
+The network view, the default of graph.to_networkx and of the graphml export, is
+tested in tests/test_network_view.py."""
 from __future__ import annotations
 
 import io
@@ -13,7 +16,7 @@ import pytest
 import graph
 from graph.formats.graphml import escape, read_graphml, unescape, write_graph
 from graph.formats.network import attribute_names, quads_to_networkx
-from graph.terms import DEFAULT_BASE, K, RDF_TYPE, RDFS, S, SCHEMA, SK, XSD
+from graph.terms import DEFAULT_BASE, RDF_TYPE, RDFS, SCHEMA, SK, XSD, K, S
 
 ARTICLE = "https://thehill.com/policy/technology/505563-dozens-of-advocacy-groups-push-for-congress-to-ban-facial-recognition"
 IMAGE = "https://thehill.com/sites/default/files/facialrecognitiontech_070319istock.jpg"
@@ -43,7 +46,7 @@ def graphml_bytes(g) -> bytes:
 @pytest.fixture(scope="module")
 def seed_graph():
     from conftest import SEEDS
-    return graph.to_networkx([SEEDS])
+    return graph.to_networkx([SEEDS], network="rdf")
 
 
 def test_seed_nodes_attributes_and_edges(seed_graph):
