@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ..commands.export import (
     STDOUT,
@@ -64,7 +64,7 @@ def check_formats(names: Iterable[str]) -> list[str]:
 @dataclass
 class NetworkExportResult:
     corpus: Corpus
-    networks: dict[str, object] = field(default_factory=dict)  # name -> networkx graph
+    networks: dict[str, Any] = field(default_factory=dict)  # name -> networkx graph
     written: list[Path | str] = field(default_factory=list)
     seconds: float = 0.0
     report: Report | None = None
