@@ -29,7 +29,7 @@ def render(scene: Scene, out: BinaryIO, fmt: str) -> None:
     import matplotlib
 
     matplotlib.use("Agg", force=True)  # no display: the file is all we make
-    from matplotlib import patheffects, rcParams
+    from matplotlib import rcParams
     from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -57,7 +57,7 @@ def render(scene: Scene, out: BinaryIO, fmt: str) -> None:
                        c=[COLOURS.get(n.kind, "#333333") for n in nodes], edgecolors="white", linewidths=0.6,
                        zorder=2)
     marks.set_gid("nodes")
-    _labels(fig, ax, [n for n in nodes if n.labelled], patheffects.withStroke(linewidth=3, foreground="white"))
+    _labels(fig, ax, [n for n in nodes if n.labelled])
     kinds = scene.kinds()
     handles = [Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor=COLOURS[kind],
                       markeredgecolor="white", label=f"{kind} ({count:,})") for kind, count in kinds.items()]
@@ -78,7 +78,7 @@ def _width(weight: int, heaviest: int) -> float:
     return 0.5 + 2.5 * math.log(weight) / math.log(heaviest) if heaviest > 1 else 0.6
 
 
-def _labels(fig, ax, labelled: list, outline) -> None:
+def _labels(fig, ax, labelled: list) -> None:
     """Labels, biggest node first, each above, below, right or left of its node,
     where it overlaps no label placed before it (else it is left out: the HTML
     picture shows every label on hovering)."""
@@ -91,7 +91,10 @@ def _labels(fig, ax, labelled: list, outline) -> None:
         for dx, dy, ha, va in ((0, gap, "center", "bottom"), (0, -gap, "center", "top"),
                                (gap, 0, "left", "center"), (-gap, 0, "right", "center")):
             text = ax.annotate(_short(n.label), (n.x, n.y), xytext=(dx, dy), textcoords="offset points",
-                               ha=ha, va=va, fontsize=9, color="#222222", path_effects=[outline], zorder=3)
+                               ha=ha, va=va, fontsize=9, color="#222222", zorder=3,
+                               # a white backing, not a path effect, which would turn SVG text into paths
+                               bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none",
+                                     "alpha": 0.75})
             box = text.get_window_extent(renderer).expanded(1.04, 1.1)
             if not any(box.overlaps(other) for other in placed):
                 placed.append(box)
