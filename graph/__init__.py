@@ -14,12 +14,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .pipeline.corpus import Corpus, read_corpus  # noqa: E402
-from .commands.export import ExportResult, export  # noqa: E402
-from .commands.load import LoadError, LoadResult, load  # noqa: E402
-from .network import to_networkx  # noqa: E402
-from .store.query import run_query  # noqa: E402
-from .terms import DEFAULT_BASE, PREFIXES  # noqa: E402
+from .commands.export import ExportResult, export
+from .commands.load import LoadError, LoadResult, load
+from .network import to_networkx
+from .pipeline.corpus import Corpus, read_corpus
+from .store.query import run_query
+from .terms import DEFAULT_BASE, PREFIXES
 
 
 def to_rdflib(paths, base: str = DEFAULT_BASE):
@@ -37,5 +37,16 @@ def to_rdflib(paths, base: str = DEFAULT_BASE):
     return g
 
 
-__all__ = ["Corpus", "ExportResult", "LoadError", "LoadResult", "export", "load", "read_corpus",
-           "run_query", "to_networkx", "to_rdflib", "__version__"]
+__all__ = [
+    "Corpus",
+    "ExportResult",
+    "LoadError",
+    "LoadResult",
+    "__version__",
+    "export",
+    "load",
+    "read_corpus",
+    "run_query",
+    "to_networkx",
+    "to_rdflib",
+]

@@ -92,7 +92,7 @@ def _ranked(counts: Counter, top: int) -> list:
 def format_stats(stats: NetworkStats) -> list[str]:
     """The statistics as the lines ``kg stats --network`` prints."""
     def counted(counts: dict[str, int], plural: dict[str, str]) -> str:
-        return ", ".join(f"{n} {plural.get(name, name)}" for name, n in counts.items())
+        return ", ".join(f"{n} {plural.get(name, name) if n != 1 else name}" for name, n in counts.items())
 
     plural = {"article": "articles", "provider": "providers", "topic": "topics", "image": "images"}
     lines = [

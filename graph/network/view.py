@@ -105,6 +105,7 @@ def encode_view(quads: Iterable[Quad], **_options) -> Piece:
 
 
 def merge_pieces(pieces: Iterable[Piece]) -> Piece:
+    """One piece of many (it takes over, and extends, the pieces' own dicts and lists)."""
     nodes: dict[str, dict[str, list]] = {}
     edges: list[tuple[str, str, str]] = []
     for piece_nodes, piece_edges in pieces:
