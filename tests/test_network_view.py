@@ -275,3 +275,16 @@ def test_kg_stats_network(seeds):
     assert stats["densest_topic_pairs"][0]["articles"] == 1
     text = kg("stats", str(seeds), "--network")
     assert text.returncode == 0 and "densest topic pairs" in text.stdout and "AI + Computer Vision" in text.stdout
+
+
+def test_plain_statements_give_the_same_view_as_quads(seeds):
+    """encode_view also takes (subject, predicate, object, datatype) text tuples, the mapper's
+    plain form: the same piece as from pyoxigraph quads."""
+    from graph.network.view import encode_view, plain_statements
+
+    quads = list(graph.read_corpus([seeds]).quads())
+    plain = list(plain_statements(quads))
+    assert all(isinstance(t, tuple) and len(t) == 4 for t in plain)
+    assert any(dt is None for *_, dt in plain) and any(dt == XSD + "integer" for *_, dt in plain)
+    assert encode_view(plain) == encode_view(quads)
+    assert nx.utils.graphs_equal(view_of(plain), view_of(quads))

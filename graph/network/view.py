@@ -26,7 +26,7 @@ run where each file is mapped (in a worker process for large corpora):
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
@@ -75,24 +75,39 @@ Piece = tuple[dict[str, dict[str, list]], list[tuple[str, str, str]]]
 _RELATION_EDGES = {iri: name for iri, (name, _, _) in RELATIONS.items()}
 
 
-def encode_view(quads: Iterable[Quad], **_options) -> Piece:
-    """One file's quads as plain data (cheap to send between processes)."""
+# A statement as plain text: (subject, predicate, object, datatype), the object a
+# literal's lexical form when datatype is set, a node (IRI or _:label) when it is
+# None; the form the reworked mapper emits, which encode_view also takes as it is.
+Statement = tuple[str, str, str, "str | None"]
+
+
+def plain_statements(quads: Iterable[Quad | Statement]) -> Iterator[Statement]:
+    for q in quads:
+        if isinstance(q, tuple):
+            yield q
+            continue
+        obj = q.object
+        if isinstance(obj, Literal):
+            yield node_id(q.subject), q.predicate.value, obj.value, obj.datatype.value  # type: ignore[arg-type]
+        elif isinstance(obj, (NamedNode, BlankNode)):
+            yield node_id(q.subject), q.predicate.value, node_id(obj), None  # type: ignore[arg-type]
+        # a triple term (RDF-star) is no statement of the view: kg's mapping makes none
+
+
+def encode_view(quads: Iterable[Quad | Statement], **_options) -> Piece:
+    """One file's quads (pyoxigraph Quads or plain statements) as plain data,
+    cheap to send between processes."""
     nodes: dict[str, dict[str, list]] = {}
     edges: list[tuple[str, str, str]] = []
-    for q in quads:
-        predicate, obj = q.predicate.value, q.object
-        subject = node_id(q.subject)  # type: ignore[arg-type]  # never a triple term: kg's mapping makes none
-        if isinstance(obj, Literal):
-            value = _attribute_value(obj.value, obj.datatype.value)
-        elif isinstance(obj, (NamedNode, BlankNode)):
-            target = node_id(obj)
+    for subject, predicate, obj, datatype in plain_statements(quads):
+        if datatype is not None:
+            value = _attribute_value(obj, datatype)
+        else:
             relation = _RELATION_EDGES.get(predicate)
             if relation is not None:
-                edges.append((subject, target, relation))
+                edges.append((subject, obj, relation))
                 continue
-            value = TYPE_KINDS.get(target, _OTHER_TYPE) if predicate == _TYPE else target
-        else:  # a triple term (RDF-star): kg's mapping makes none
-            continue
+            value = TYPE_KINDS.get(obj, _OTHER_TYPE) if predicate == _TYPE else obj
         props = nodes.get(subject)
         if props is None:
             props = nodes[subject] = {}
