@@ -5,7 +5,8 @@ Python API (the CLI is a thin layer over these; options are keyword-only):
     import graph
     result = graph.export(["seeds"], ["ttl"], "exports")        # graph.ExportResult
     g = graph.to_rdflib(["seeds"])                              # an rdflib.Graph of the same triples
-    nx_graph = graph.to_networkx(["seeds"])                     # a networkx.MultiDiGraph (README: the rules)
+    nx_graph = graph.to_networkx(["seeds"])                     # the network view, a networkx.MultiDiGraph
+    providers = graph.to_networkx(["seeds"], network="providers")  # who links to whom, weighted
     counts = graph.stats(["seeds"]).counts                      # what the graph would hold
     graph.load(["seeds"], graph.open_store("exports/store"))    # sync into the embedded store
     rows = graph.run_query("topics", graph.open_store("exports/store"))  # pyoxigraph QuerySolutions
@@ -17,7 +18,7 @@ __version__ = "0.1.0"
 from .commands.export import ExportResult, export  # noqa: E402
 from .commands.load import LoadError, LoadResult, load  # noqa: E402
 from .commands.stats import Stats, stats  # noqa: E402
-from .formats.network import to_networkx  # noqa: E402
+from .network import to_networkx  # noqa: E402
 from .options import Options, OptionsError  # noqa: E402
 from .pipeline.corpus import Corpus, read_corpus  # noqa: E402
 from .store import open_store  # noqa: E402

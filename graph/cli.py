@@ -34,11 +34,28 @@ def main() -> None:
     """
 
 
-def _format_choice(ctx, param, values):
+def _format_choice(values, network: bool) -> list[str]:
+    """Export formats by name: RDF formats and graphml, or for --network graphml and csv."""
+    from .network.export import NetworkFormatError, check_formats
+
     try:
-        return [fmt.name for fmt in formats.select(values)]
+        if network:
+            return check_formats(values or ("graphml",))
+        return [fmt.name for fmt in formats.select(values or ("ttl",))]
+    except NetworkFormatError as err:
+        raise click.BadParameter(str(err), param_hint="'-f' / '--format'") from None
     except KeyError as err:
-        raise click.BadParameter(err.args[0]) from None
+        hint = "; csv is for --network" if any(v.lower() == "csv" for v in values) else ""
+        raise click.BadParameter(err.args[0] + hint, param_hint="'-f' / '--format'") from None
+
+
+def _network_names(values) -> list[str]:
+    from .network import NetworkError, check_names
+
+    try:
+        return check_names(values)
+    except NetworkError as err:
+        raise click.BadParameter(str(err), param_hint="--network") from None
 
 
 def _options(*decorators):
@@ -73,9 +90,13 @@ def _checked(**settings) -> Options:
 
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
-@click.option("-f", "--format", "format_", multiple=True, default=("ttl",), show_default=True,
-              callback=_format_choice, metavar="FORMAT",
-              help=f"Output format, repeatable: {', '.join(formats.known())}, or all.")
+@click.option("-f", "--format", "format_", multiple=True, metavar="FORMAT",
+              help=f"Output format, repeatable: {', '.join(formats.known())}, or all (default: ttl). "
+                   "With --network: graphml (the default) or csv.")
+@click.option("--network", "networks", multiple=True, metavar="NAME",
+              help="Write a network instead of the RDF graph, repeatable: full (the network view), "
+                   "providers (who links to whom), topics (which occur together), or rdf (the "
+                   "RDF-faithful projection); as NAME.graphml, or NAME.csv and NAME-nodes.csv.")
 @click.option("-o", "--output", default="exports", show_default=True, type=click.Path(file_okay=False),
               help="Folder the export files are written to (graph.ttl, ...); '-' writes the one "
                    "format chosen to standard output.")
@@ -90,8 +111,8 @@ def _checked(**settings) -> Options:
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems: no progress, no summary.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Also list the files that hold no item (README.md, ...) and the repeated items of a JSON API.")
-def export(inputs, format_, output, compact_json, base, max_file_size, explain_merges, jobs, site_url, validate_,
-           strict, quiet, verbose):
+def export(inputs, format_, networks, output, compact_json, base, max_file_size, jobs, site_url, explain_merges,
+           validate_, strict, quiet, verbose):
     """Export the items in INPUTS (files or folders, default: seeds/) as a knowledge graph.
 
     Folders are searched recursively for .md, .markdown and .txt files with
@@ -102,6 +123,12 @@ def export(inputs, format_, output, compact_json, base, max_file_size, explain_m
     PATH:LINE: LEVEL: MESSAGE; bad files are skipped and the rest is exported.
     """
     _checked(base=base, max_file_size=max_file_size, jobs=jobs, site_url=site_url)
+    format_ = _format_choice(format_, bool(networks))
+    if networks:
+        _export_networks(inputs, _network_names(networks), format_, output, quiet,
+                         dict(base=base, max_file_size=max_file_size, jobs=jobs, site_url=site_url),
+                         explain=explain_merges, strict=strict, compact_json=compact_json, validate_=validate_)
+        return
     to_stdout = output == STDOUT
     if to_stdout and len(format_) != 1:
         raise click.UsageError(f"--output {STDOUT} writes one format to standard output; "
@@ -138,6 +165,44 @@ def export(inputs, format_, output, compact_json, base, max_file_size, explain_m
             f"{', '.join(map(str, result.written)) or 'nothing written'}",
             err=True,
         )
+    if result.stopped:
+        click.echo(f"kg: error: {result.stopped}", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+def _export_networks(inputs, networks, format_, output, quiet, settings, *, explain, strict, compact_json,
+                     validate_) -> None:
+    from .network.export import GRAPHML, export_networks
+
+    if compact_json or validate_:
+        raise click.UsageError(f"{'--compact-json' if compact_json else '--validate'} is for the RDF formats, "
+                               "not --network")
+    if output == STDOUT and (len(networks) != 1 or format_ != [GRAPHML]):
+        raise click.UsageError(f"--output {STDOUT} writes one network as graphml to standard output")
+    report, progress = _reporting(quiet)
+    try:
+        result = export_networks(inputs or ("seeds",), networks, format_, output, explain=explain, strict=strict,
+                                 report=report, progress=progress, **settings)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_BROKEN_PIPE)
+    except (OutputError, OSError) as err:
+        click.echo(f"kg: error: {printable(str(err))}", err=True)
+        sys.exit(EXIT_FAILED)
+    except KeyboardInterrupt:
+        click.echo("kg: interrupted; files are replaced only when complete, so none was left half-written", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    corpus = result.corpus
+    _report_unmapped(corpus)
+    if explain:
+        for line in corpus.explain_merges():
+            click.echo(printable(line), err=output == STDOUT)
+    if not quiet:
+        sizes = ", ".join(f"{name} {g.number_of_nodes():,} nodes and {g.number_of_edges():,} edges"
+                          for name, g in result.networks.items())
+        click.echo(f"kg: {_describe(corpus.counts())}; {sizes or 'no network'}; {report.errors} errors, "
+                   f"{report.warnings + len(corpus.unmapped)} warnings; {result.seconds:.2f} s -> "
+                   f"{', '.join(map(str, result.written)) or 'nothing written'}", err=True)
     if result.stopped:
         click.echo(f"kg: error: {result.stopped}", err=True)
         sys.exit(EXIT_FAILED)
@@ -180,7 +245,12 @@ def _describe(c: dict) -> str:
 @click.option("--explain-merges", is_flag=True, help="Also list which inputs were merged into which node.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Also list the files that hold no item and the repeated items of a JSON API.")
-def stats(inputs, base, max_file_size, jobs, site_url, as_json, explain_merges, verbose):
+@click.option("--network", "network", is_flag=True,
+              help="Statistics of the network view instead: nodes and edges by kind, connected components, "
+                   "the most linked articles and providers, the densest topic pairs.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1),
+              help="With --network: rows in each ranking.")
+def stats(inputs, base, max_file_size, jobs, site_url, as_json, explain_merges, verbose, network, top):
     """Count what the graph of INPUTS (default: seeds/) would hold, without writing exports.
 
     Articles (with their own file, and only linked as related), providers,
@@ -196,7 +266,9 @@ def stats(inputs, base, max_file_size, jobs, site_url, as_json, explain_merges, 
     if verbose:
         _report_passed(result.corpus)
     counts = result.counts
-    if as_json:
+    if network:
+        _network_stats(result.corpus, as_json, top)
+    elif as_json:
         click.echo(json.dumps(counts, indent=2, sort_keys=True))
     else:
         width = max(len(k) for k in counts)
@@ -208,6 +280,70 @@ def stats(inputs, base, max_file_size, jobs, site_url, as_json, explain_merges, 
         click.echo(printable(line))
     if not counts["exported"]:
         sys.exit(EXIT_FAILED)
+
+
+def _network_stats(corpus, as_json: bool, top: int) -> None:
+    import json
+
+    from .network import FULL, networks_of
+    from .network.stats import format_stats, network_stats
+
+    result = network_stats(networks_of(corpus, [FULL])[FULL], top) if corpus.exported else None
+    if as_json:
+        click.echo(json.dumps(result.as_dict() if result else {}, indent=2, sort_keys=True, ensure_ascii=False))
+    elif result is not None:
+        for line in format_stats(result):
+            click.echo(printable(line))
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="The picture file: .svg or .png (static), or .html (interactive, works offline).")
+@click.option("--network", type=click.Choice(["providers", "topics", "full"], case_sensitive=False),
+              default="providers", show_default=True, help="The network to draw.")
+@corpus_options
+@click.option("--max-nodes", default=2000, show_default=True, type=click.IntRange(min=1),
+              help="Draw at most this many nodes: the biggest.")
+@click.option("--labels", default=15, show_default=True, type=click.IntRange(min=0),
+              help="Label this many of the biggest nodes (the HTML picture shows every label on hovering).")
+@click.option("--seed", default=1, show_default=True, type=int, help="Seed of the layout.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+def draw(inputs, output, network, base, max_file_size, jobs, site_url, max_nodes, labels, seed, quiet):
+    """Draw a network of INPUTS (default: seeds/) into a picture: OUTPUT's suffix chooses
+    .svg or .png (a static picture with a legend) or .html (pan, zoom, hover for names,
+    click to open a page; one file, nothing fetched).
+
+    The layout is seeded: the same input and --seed give the same picture.
+    """
+    from .network.draw import DrawError, picture_format
+    from .network.draw import draw as draw_network
+
+    _checked(base=base, max_file_size=max_file_size, jobs=jobs, site_url=site_url)
+    try:
+        picture_format(output)
+    except DrawError as err:
+        raise click.BadParameter(str(err), param_hint="'-o' / '--output'") from None
+    report, progress = _reporting(quiet)
+    try:
+        result = draw_network(inputs or ("seeds",), output, network=network, max_nodes=max_nodes, labels=labels,
+                              seed=seed, report=report, progress=progress, base=base, max_file_size=max_file_size,
+                              jobs=jobs, site_url=site_url)
+    except (DrawError, OSError) as err:
+        message = str(err) if isinstance(err, DrawError) else f"cannot write {output}: {err.strerror or err}"
+        click.echo(f"kg: error: {printable(message)}", err=True)
+        sys.exit(EXIT_FAILED)
+    except KeyboardInterrupt:
+        click.echo("kg: interrupted; the picture is replaced only when complete", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    _report_unmapped(result.corpus)
+    if result.stopped:
+        click.echo(f"kg: error: {result.stopped}", err=True)
+        sys.exit(EXIT_FAILED)
+    if not quiet:
+        scene = result.scene
+        click.echo(f"kg: drew the {network} network, {len(scene.nodes):,} of {scene.total_nodes:,} nodes and "
+                   f"{len(scene.edges):,} edges; {result.seconds:.2f} s -> {result.written}", err=True)
 
 
 @main.command()

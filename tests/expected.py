@@ -21,7 +21,7 @@ def front_matters(folder: Path) -> list[dict]:
     out = []
     for path in sorted(folder.rglob("*")):
         if path.suffix in (".md", ".txt", ".markdown") and path.is_file():
-            parts = re.split(r"^---[ \t]*$", path.read_text(encoding="utf-8"), maxsplit=2, flags=re.M)
+            parts = re.split(r"^---[ \t]*$", path.read_text(encoding="utf-8"), maxsplit=2, flags=re.MULTILINE)
             out.append(yaml.safe_load(parts[1]))
     return out
 
@@ -34,7 +34,7 @@ def canon(url: str) -> str:
 
 def provider_key(domain: str) -> str:
     d = domain.strip().lower()
-    return d[4:] if d.startswith("www.") else d
+    return d.removeprefix("www.")
 
 
 def topics_of(doc: dict) -> set[str]:
@@ -95,3 +95,46 @@ class Answers:
 
     def most_linked(self, limit: int = 25) -> list[tuple[str, int]]:
         return sorted(self.linked_from().items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
+class NetworkAnswers(Answers):
+    """The derived networks (graph.network.derived), counted from the YAML alone."""
+
+    def articles(self) -> dict[str, dict]:
+        """article URL -> its first file's front matter (a URL in two files is one article)"""
+        out: dict[str, dict] = {}
+        for d in self.docs:
+            out.setdefault(canon(d["webUrl"]), d)
+        return out
+
+    def provider_links(self) -> dict[tuple[str, str], int]:
+        """(domain of the linking article's provider, domain of the linked one's) -> related links"""
+        articles = self.articles()
+        publisher = {url: provider_key(d["provider"]["domain"]) for url, d in articles.items()}
+        related: dict[str, dict[str, dict]] = defaultdict(dict)  # article -> related URL -> entry
+        for d in self.docs:
+            for r in d.get("related") or []:
+                related[canon(d["webUrl"])].setdefault(canon(r["webUrl"]), r)
+        links: Counter = Counter()
+        for url, targets in related.items():
+            for target, entry in targets.items():
+                if target == url:
+                    continue
+                b = publisher.get(target)
+                if b is None and (entry.get("provider") or {}).get("domain"):
+                    b = provider_key(entry["provider"]["domain"])
+                if b is not None:
+                    links[publisher[url], b] += 1
+        return dict(links)
+
+    def related_topics(self) -> int:
+        return sum(1 for d in self.docs for r in d.get("related") or [] if r.get("topics"))
+
+    def article_topic_pairs(self) -> dict[frozenset, int]:
+        """{topic, topic} (case-folded labels) -> articles about both"""
+        return dict(Counter(frozenset(p) for d in self.articles().values()
+                            for p in combinations(sorted(topics_of(d)), 2)))
+
+    def published_values(self) -> Counter:
+        """published: true / false / absent, over the articles with a file"""
+        return Counter({True: "true", False: "false"}.get(d.get("published"), "") for d in self.articles().values())

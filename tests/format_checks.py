@@ -11,7 +11,17 @@ import json
 from collections import Counter
 
 import pyoxigraph
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    RdfFormat,
+    Triple,
+)
+
+from graph import fields as F
 
 XSD_STRING = NamedNode("http://www.w3.org/2001/XMLSchema#string")
 
@@ -78,22 +88,43 @@ def check_jsonld(data: bytes, quads) -> None:
     assert parsed == triples_of(quads), _diff(parsed, triples_of(quads))
 
 
+# The network view's rules (graph.network.view), restated here independently.
+_SCHEMA, _SKOS = "https://schema.org/", "http://www.w3.org/2004/02/skos/core#"
+# items of every type (news articles, videos, books, courses, other works) are articles of the view
+_KIND_TYPES = {*F.ITEM_CLASSES.values(), F.OTHER_ITEM, _SCHEMA + "Organization", _SKOS + "Concept",
+               _SCHEMA + "ImageObject"}
+_RELATIONS = {_SCHEMA + p for p in ("publisher", "about", "relatedLink", "image", "logo")}
+_RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
 def check_graphml(data: bytes, quads) -> None:
+    """The GraphML of the network view: one node per article, provider, topic and image,
+    one edge per relation triple (no self-loop), every text value on its node."""
     import networkx as nx
 
-    from graph.formats.graphml import unescape  # XML 1.0-forbidden characters are written \uXXXX, reversibly
+    from graph.formats.graphml import (
+        unescape,  # XML 1.0-forbidden characters are written \uXXXX, reversibly
+    )
 
-    g = nx.read_graphml(io.BytesIO(data))
+    g = nx.read_graphml(io.BytesIO(data), force_multigraph=True)
     iris = {t.value for q in quads for t in (q.subject, q.object) if isinstance(t, NamedNode)}
     extra = set(g.nodes) - iris
     assert not extra, f"GraphML nodes that are no IRI of the graph: {sorted(extra)[:5]}"
-    subjects = {q.subject.value for q in quads}
-    assert subjects <= set(g.nodes), f"missing nodes: {sorted(subjects - set(g.nodes))[:5]}"
+    kinded = {q.subject.value for q in quads if q.predicate == _RDF_TYPE and q.object.value in _KIND_TYPES}
+    relations = {(q.subject.value, q.object.value, q.predicate.value.rsplit("/", 1)[1])
+                 for q in quads if q.predicate.value in _RELATIONS and q.subject != q.object}
+    expected = kinded | {u for u, _, _ in relations} | {v for _, v, _ in relations}
+    assert set(g.nodes) == expected, f"nodes: {sorted(set(g.nodes) ^ expected)[:5]}"
+    assert {(u, v, k) for u, v, k in g.edges(keys=True)} == relations
+    assert g.number_of_edges() == len(relations)
+    for node, attrs in g.nodes(data=True):
+        assert {"kind", "label"} <= attrs.keys(), node
     # every text literal survives, unbroken, as an attribute value of its node; several
     # values of one predicate are joined by a rule of the writer's (e.g. " | "), so those
     # need only appear inside an attribute value
     texts = Counter((q.subject, q.predicate) for q in quads
-                    if isinstance(q.object, Literal) and q.object.datatype == XSD_STRING)
+                    if isinstance(q.object, Literal) and q.object.datatype == XSD_STRING
+                    and q.subject.value in expected)
     for q in quads:
         if (q.subject, q.predicate) in texts:
             values = [unescape(v) for v in g.nodes[q.subject.value].values() if isinstance(v, str)]

@@ -58,12 +58,12 @@ def hostile(tmp_path_factory):
 def test_every_format_parses_to_exactly_the_quads(hostile, name):
     if name not in CHECKS:
         pytest.skip(f"no parse check for format {name!r}: add one to tests/format_checks.py")
-    corpus, quads = hostile
+    _corpus, quads = hostile
     CHECKS[name](written(formats.get(name), quads), quads)
 
 
 def test_values_stay_single_terms(hostile):
-    corpus, quads = hostile
+    _corpus, quads = hostile
     headlines = {q.object.value for q in quads if q.predicate == NamedNode(SCHEMA + "headline")}
     assert headlines == {t.strip() for t in TITLES}
     for q in quads:
@@ -87,7 +87,7 @@ def test_files_written_by_export_pass_the_checks(tmp_path, write_corpus):
 
 def test_sparql_strings_cannot_be_escaped(hostile):
     """Terms written in N-Triples syntax (what any SPARQL built from them uses) stay one term."""
-    corpus, quads = hostile
+    _corpus, quads = hostile
     store = Store()
     for q in quads:
         store.update(f"INSERT DATA {{ GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }} }}")
@@ -110,18 +110,21 @@ def test_the_checks_catch_an_injected_statement():
     from pyoxigraph import Quad
 
     a = NamedNode("https://x.example/a")
-    quads = [Quad(a, NamedNode(SCHEMA + "headline"), Literal("t"), NamedNode("https://example.org/kg/g"))]
-    injected = quads + [Quad(a, NamedNode(SCHEMA + "name"), Literal("pwned"), NamedNode("https://example.org/kg/g"))]
+    g_iri = NamedNode("https://example.org/kg/g")
+    quads = [Quad(a, NamedNode(SCHEMA + "headline"), Literal("t"), g_iri),
+             Quad(a, NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), NamedNode(SCHEMA + "NewsArticle"),
+                  g_iri)]
+    injected = quads + [Quad(a, NamedNode(SCHEMA + "name"), Literal("pwned"), g_iri)]
     for name in ("ttl", "nt", "nq", "trig"):
         with pytest.raises(AssertionError):
             CHECKS[name](written(formats.get(name), injected), quads)
-    doc = {"@graph": [{"@id": a.value, f"{SCHEMA}headline": "t"}]}
+    doc = {"@graph": [{"@id": a.value, "@type": SCHEMA + "NewsArticle", f"{SCHEMA}headline": "t"}]}
     CHECKS["jsonld"](json.dumps(doc).encode(), quads)  # the honest document passes
     doc["@graph"][0][f"{SCHEMA}name"] = "pwned"
     with pytest.raises(AssertionError):
         CHECKS["jsonld"](json.dumps(doc).encode(), quads)
     g = nx.MultiDiGraph()
-    g.add_node(a.value, headline="t")
+    g.add_node(a.value, kind="article", label="t", headline="t")  # the network view's node
     out = io.BytesIO()
     nx.write_graphml(g, out)
     CHECKS["graphml"](out.getvalue(), quads)  # the honest graph passes

@@ -1,4 +1,7 @@
-"""graph.to_networkx and the GraphML written from it."""
+"""The RDF-faithful projection (graph.formats.network, ``network="rdf"``) and the GraphML writer.
+
+The network view, the default of graph.to_networkx and of the graphml export, is
+tested in tests/test_network_view.py."""
 from __future__ import annotations
 
 import io
@@ -43,7 +46,7 @@ def graphml_bytes(g) -> bytes:
 @pytest.fixture(scope="module")
 def seed_graph():
     from conftest import SEEDS
-    return graph.to_networkx([SEEDS])
+    return graph.to_networkx([SEEDS], network="rdf")
 
 
 def test_seed_nodes_attributes_and_edges(seed_graph):

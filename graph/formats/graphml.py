@@ -1,4 +1,7 @@
-"""GraphML for Gephi, Cytoscape and yEd, written from the NetworkX graph (graph.network).
+"""GraphML for Gephi, Cytoscape and yEd, written from a NetworkX graph.
+
+The ``graphml`` export format is the network view (graph.network.view); ``kg
+export --network NAME`` writes the other networks with the same writer.
 
 A streaming writer: one pass over the nodes and edges, text escaped by hand.
 It is a little faster than ``networkx.write_graphml`` (1.1 s against 1.4 s with
@@ -27,14 +30,16 @@ fails on, or writes unreadable XML for, control characters):
 """
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
 from pyoxigraph import Quad
 
+from ..network.view import encode_view, merge_pieces, view_parts
 from . import Format, register
-from .network import groups_to_networkx, merge_groups, quads_to_networkx, term_groups, text_of
+from .network import text_of
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -93,7 +98,7 @@ def _xml_attr(text: str) -> str:
 
 def _double(value: float) -> str:
     # Java's Double.parseDouble (Gephi, yEd) reads NaN and Infinity, not nan and inf.
-    if value != value:
+    if math.isnan(value):
         return "NaN"
     if value in (float("inf"), float("-inf")):
         return "Infinity" if value > 0 else "-Infinity"
@@ -130,13 +135,26 @@ def _key_types(items: Iterable[dict]) -> dict[str, tuple]:
             for name, kinds in sorted(seen.items())}
 
 
-def write_graph(g: nx.MultiDiGraph, out: BinaryIO) -> None:
-    """Write a NetworkX multigraph as GraphML (attribute values: bool, int, float, str)."""
-    node_types = _key_types(attrs for _, attrs in g.nodes(data=True))
-    edge_types = _key_types(data for _, _, data in g.edges(data=True))
-    if EDGE_KEY_ATTRIBUTE in edge_types:
-        raise ValueError(f"the edge attribute {EDGE_KEY_ATTRIBUTE!r} is reserved for the edge key")
-    edge_types[EDGE_KEY_ATTRIBUTE] = _STRING
+def write_graph(g: nx.Graph, out: BinaryIO) -> None:
+    """Write a NetworkX graph as GraphML (attribute values: bool, int, float, str).
+
+    A multigraph's edge keys are written as the edge attribute ``key``."""
+    multi = g.is_multigraph()
+    edges = list(g.edges(keys=True, data=True) if multi else ((u, v, None, d) for u, v, d in g.edges(data=True)))
+    write_parts(list(g.nodes(data=True)), edges, g.is_directed(), multi, out)
+
+
+def write_parts(nodes: Sequence[tuple[str, dict]], edges: Sequence[tuple[str, str, object, dict]],
+                directed: bool, multi: bool, out: BinaryIO) -> None:
+    """Write nodes ``(id, attributes)`` and edges ``(source, target, key, attributes)``
+    as GraphML, in the order given: the bytes ``write_graph`` writes for a graph that
+    holds them (a graph built without networkx, for speed)."""
+    node_types = _key_types(attrs for _, attrs in nodes)
+    edge_types = _key_types(data for _, _, _, data in edges)
+    if multi:
+        if EDGE_KEY_ATTRIBUTE in edge_types:
+            raise ValueError(f"the edge attribute {EDGE_KEY_ATTRIBUTE!r} is reserved for the edge key")
+        edge_types[EDGE_KEY_ATTRIBUTE] = _STRING
     keys: dict[tuple[str, str], tuple[str, tuple]] = {}
     head = [_HEADER]
     for scope, types in (("node", node_types), ("edge", edge_types)):
@@ -147,22 +165,33 @@ def write_graph(g: nx.MultiDiGraph, out: BinaryIO) -> None:
             keys[scope, name] = (key_id, convert)
             head.append(f'  <key id="{key_id}" for="{scope}" attr.name="{_xml_attr(name)}" '
                         f'attr.type="{xml_type}" />\n')
-    head.append(f'  <graph edgedefault="{"directed" if g.is_directed() else "undirected"}">\n')
+    head.append(f'  <graph edgedefault="{"directed" if directed else "undirected"}">\n')
     out.write("".join(head).encode("utf-8"))
 
     node_keys = {name: key for (scope, name), key in keys.items() if scope == "node"}
     edge_keys = {name: key for (scope, name), key in keys.items() if scope == "edge"}
     chunk: list[str] = []
-    for node, attrs in g.nodes(data=True):
+    for node, attrs in nodes:
         chunk.append(f'    <node id="{_xml_attr(str(node))}">\n')
         chunk.extend(_data(attrs, node_keys))
         chunk.append("    </node>\n")
         if len(chunk) > _CHUNK:
             out.write("".join(chunk).encode("utf-8"))
             chunk.clear()
-    for u, v, key, data in g.edges(keys=True, data=True):
+    rendered: dict[tuple, list[str]] = {}  # edges share few distinct attribute sets: render each once
+    for u, v, key, data in edges:
         chunk.append(f'    <edge source="{_xml_attr(str(u))}" target="{_xml_attr(str(v))}">\n')
-        chunk.extend(_data({**data, EDGE_KEY_ATTRIBUTE: text_of(key)}, edge_keys))
+        data = {**data, EDGE_KEY_ATTRIBUTE: text_of(key)} if multi else data
+        try:
+            signature: tuple | None = tuple(sorted(data.items()))
+            lines = rendered.get(signature)  # type: ignore[arg-type]
+        except TypeError:  # an unhashable value: render it every time
+            signature, lines = None, None
+        if lines is None:
+            lines = _data(data, edge_keys)
+            if signature is not None and len(rendered) < _CHUNK:
+                rendered[signature] = lines
+        chunk.extend(lines)
         chunk.append("    </edge>\n")
         if len(chunk) > _CHUNK:
             out.write("".join(chunk).encode("utf-8"))
@@ -183,23 +212,34 @@ def _data(attrs: dict, keys: dict) -> list[str]:
 
 
 def write_graphml(quads: Iterable[Quad], out: BinaryIO, **_options) -> None:
-    write_graph(quads_to_networkx(quads), out)
+    """The network view of the quads, as GraphML."""
+    assemble_graphml([encode_view(quads)], out)
 
 
 def assemble_graphml(pieces: list, out: BinaryIO, **_options) -> None:
-    """The export's way: each file's quads grouped as plain data where they were mapped
-    (term_groups, in the workers), merged here; the same bytes as write_graphml."""
-    write_graph(groups_to_networkx(merge_groups(pieces)), out)
+    """The export's way: each file's quads made plain data where they were mapped
+    (encode_view, in the workers), merged here and written without building a networkx
+    graph; the bytes ``write_graph`` writes for ``view_from_pieces(pieces)``."""
+    nodes, edges = view_parts(merge_pieces(pieces))
+    write_parts(list(nodes.items()), edges, True, True, out)
 
 
-def read_graphml(path) -> nx.MultiDiGraph:
-    """Read a GraphML file kg wrote back into the graph ``graph.to_networkx`` gives.
+def read_graphml(path, multigraph: bool = True) -> nx.Graph:
+    """Read a GraphML file kg wrote back into the graph it was written from: a
+    ``MultiDiGraph`` (``graph.to_networkx``), or with ``multigraph=False`` the
+    ``DiGraph`` or ``Graph`` of a derived network.
 
     ``networkx.read_graphml`` gives the same graph, except that it keeps the
     edge attribute ``key`` and leaves text escaped as described above.
     """
     import networkx as nx
 
+    if not multigraph:
+        plain = nx.read_graphml(path)
+        out = plain.__class__()
+        out.add_nodes_from((unescape(n), _unescape_values(a)) for n, a in plain.nodes(data=True))
+        out.add_edges_from((unescape(u), unescape(v), _unescape_values(d)) for u, v, d in plain.edges(data=True))
+        return out
     read = nx.read_graphml(path, force_multigraph=True)
     g = nx.MultiDiGraph()
     g.add_nodes_from((unescape(n), _unescape_values(attrs)) for n, attrs in read.nodes(data=True))
@@ -214,8 +254,9 @@ def _unescape_values(attrs: dict) -> dict:
     return {unescape(k): unescape(v) if isinstance(v, str) else v for k, v in attrs.items()}
 
 
-class GroupsAssembler:
-    """Collects each file's groups, and writes the graph once all are in."""
+class ViewAssembler:
+    """Collects each file's piece of the network view, and writes the graph once all are in
+    (one type per attribute needs them all)."""
 
     def __init__(self, out: BinaryIO, **_options):
         self.out = out
@@ -228,5 +269,5 @@ class GroupsAssembler:
         assemble_graphml(self.pieces, self.out)
 
 
-register(Format("graphml", (), "graph.graphml", "application/graphml+xml", term_groups,
-                assembler=GroupsAssembler))
+register(Format("graphml", (), "graph.graphml", "application/graphml+xml", encode_view,
+                assembler=ViewAssembler))

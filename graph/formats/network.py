@@ -56,15 +56,17 @@ def local_name(iri: str) -> str:
     return iri[cut + 1:] if cut >= 0 else iri.rpartition(":")[2]
 
 
-def attribute_names(predicates: Iterable[str]) -> dict[str, str]:
-    """Predicate IRI -> attribute (and edge key) name, by the rules above."""
+def attribute_names(predicates: Iterable[str], reserved: Iterable[str] = RESERVED) -> dict[str, str]:
+    """Predicate IRI -> attribute (and edge key) name, by the rules above (``reserved``:
+    the names a predicate's local name may not take)."""
+    reserved = tuple(reserved)
     predicates = sorted(set(predicates))
     by_local: dict[str, list[str]] = defaultdict(list)
     for iri in predicates:
         by_local[local_name(iri)].append(iri)
     names: dict[str, str] = {}
     for local, iris in by_local.items():
-        clash = len(iris) > 1 or local in RESERVED or not local
+        clash = len(iris) > 1 or local in reserved or not local
         for iri in iris:
             names[iri] = _qualified(iri, local) if clash else local
     taken = list(names.values())
@@ -81,7 +83,7 @@ def _qualified(iri: str, local: str) -> str:
     return iri
 
 
-def _python_value(text: str, datatype: str):
+def value_of(text: str, datatype: str):
     if datatype in _INTEGERS and _INTEGER_TEXT.fullmatch(text.strip()):
         return int(text)
     if datatype in _FLOATS and _FLOAT_TEXT.fullmatch(text.strip()):
@@ -98,7 +100,7 @@ def text_of(value) -> str:
     return str(value)
 
 
-def _join(values: list):
+def join_values(values: list):
     if len(values) == 1:
         return values[0]
     return MULTI_VALUE_SEPARATOR.join(text_of(v) for v in sorted(values, key=_order))
@@ -142,26 +144,26 @@ def parts_of(grouped: Groups) -> tuple[dict[str, dict], list[tuple[str, str, str
     for source in sorted(grouped):
         attrs = nodes.setdefault(source, {})
         for iri, objects in sorted(grouped[source].items()):
-            literals = [_python_value(o, dt) for o, dt in objects if dt is not None]
+            literals = [value_of(o, dt) for o, dt in objects if dt is not None]
             refs = [o for o, dt in objects if dt is None]
             if iri == RDF_TYPE:
-                attrs["type"] = _join([o if dt is not None else o[len(BLANK):] if o.startswith(BLANK)
+                attrs["type"] = join_values([o if dt is not None else o[len(BLANK):] if o.startswith(BLANK)
                                        else local_name(o) for o, dt in objects])
                 continue
             name = names[iri]
             if literals:
-                attrs[name] = _join(literals)
+                attrs[name] = join_values(literals)
             for target in sorted(refs):
                 nodes.setdefault(target, {})
                 edges.append((source, target, name, edge_data.setdefault(iri, {"predicate": iri})))
-    _one_type_per_name(nodes)
+    one_type_per_name(nodes)
     label_names = [names[iri] for iri in LABEL_PREDICATES if iri in names]
     for node, attrs in nodes.items():
         attrs["label"] = next((text_of(attrs[n]) for n in label_names if n in attrs), node)
     return dict(sorted(nodes.items())), edges
 
 
-def _one_type_per_name(nodes: dict[str, dict]) -> None:
+def one_type_per_name(nodes: dict[str, dict]) -> None:
     types: dict[str, set] = defaultdict(set)
     for attrs in nodes.values():
         for name, value in attrs.items():

@@ -1,0 +1,195 @@
+"""The network view: the graph a network analyst means, as a NetworkX ``MultiDiGraph``.
+
+Rules (README.md, "NetworkX and GraphML"):
+
+- one node per article (with or without a file of its own), provider, topic and
+  image; the node id is its IRI, as in the RDF exports. Anything else (the topic
+  scheme, URL variants, home pages, source files) is no node;
+- every node has ``kind`` (``article``, ``provider``, ``topic``, ``image``) and
+  ``label`` (headline, name, prefLabel or caption, else the IRI); an article has
+  ``inCorpus`` (``"true"`` when it has a file of its own, else ``"false"``);
+- every other value of a node is an attribute named by its predicate's local
+  name (``headline``, ``quality``, ``url``, ``ampUrl``, ``sourceFile``, ...):
+  numbers as int or float, dates as ISO 8601 text, IRIs as text, booleans as the
+  text ``"true"``/``"false"`` (GraphML readers such as igraph read a boolean a
+  node lacks as false; a text they read as ``""``); several values are sorted
+  and joined with `` | ``, and a name that holds text anywhere is text everywhere;
+- edges are the relations ``publisher``, ``about``, ``relatedLink``, ``image``
+  and ``logo``, keyed by the relation's name and with the attribute ``relation``
+  (the same name); an article's related link to itself is dropped, so there are
+  no self-loops.
+
+The graph is built from the pipeline's quads in two steps, so that the first can
+run where each file is mapped (in a worker process for large corpora):
+``encode_view`` turns one file's quads into a small piece of plain data, and
+``view_from_pieces`` merges the pieces into the graph.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from pyoxigraph import Quad
+
+from .. import fields as F
+from ..formats.network import (
+    attribute_names,
+    join_values,
+    one_type_per_name,
+    text_of,
+    value_of,
+)
+from ..mapping.plain import from_pyoxigraph
+from ..terms import RDF_TYPE, SCHEMA, SKOS
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+ARTICLE, PROVIDER, TOPIC, IMAGE = "article", "provider", "topic", "image"
+KINDS = (ARTICLE, PROVIDER, TOPIC, IMAGE)  # also the order in which a node with two types takes its kind
+TYPE_KINDS = {
+    **{iri: ARTICLE for iri in (*F.ITEM_CLASSES.values(), F.OTHER_ITEM)},  # news, videos, books, courses, ...
+    SCHEMA + "Organization": PROVIDER,
+    SKOS + "Concept": TOPIC,
+    SCHEMA + "ImageObject": IMAGE,
+}
+# relation predicate -> (relation name, kind of its source, kind of its target)
+RELATIONS = {
+    SCHEMA + "publisher": ("publisher", ARTICLE, PROVIDER),
+    SCHEMA + "about": ("about", ARTICLE, TOPIC),
+    SCHEMA + "relatedLink": ("relatedLink", ARTICLE, ARTICLE),
+    SCHEMA + "image": ("image", ARTICLE, IMAGE),
+    SCHEMA + "logo": ("logo", PROVIDER, IMAGE),
+}
+RELATION_NAMES = tuple(name for name, _, _ in RELATIONS.values())
+KIND, LABEL, IN_CORPUS = "kind", "label", "inCorpus"
+RESERVED = (KIND, LABEL, IN_CORPUS)  # a predicate with one of these local names is qualified
+LABEL_PREDICATES = (SCHEMA + "headline", SCHEMA + "name", SKOS + "prefLabel", SCHEMA + "caption")
+SOURCE_FILE = "https://w3id.org/kg-news/vocab#sourceFile"
+_TYPE = RDF_TYPE.value
+
+# One file's piece: node id -> predicate IRI -> values (int, float or str: IRIs,
+# booleans and dates as text; rdf:type as the node's kinds), and the relation edges
+# (source, target, relation name). Made where the file is mapped (in a worker
+# process), so that the main process only merges.
+Piece = tuple[dict[str, dict[str, list]], list[tuple[str, str, str]]]
+_RELATION_EDGES = {iri: name for iri, (name, _, _) in RELATIONS.items()}
+
+
+# A statement as plain text: (subject, predicate, object, datatype), the object a
+# literal's lexical form when datatype is set, a node (IRI or _:label) when it is
+# None; the form the reworked mapper emits, which encode_view also takes as it is.
+Statement = tuple[str, str, str, "str | None"]
+
+
+def plain_statements(quads: Iterable[Quad | Statement]) -> Iterator[Statement]:
+    for q in quads:
+        if isinstance(q, tuple):
+            yield q
+        else:
+            yield from from_pyoxigraph([q])
+
+
+def encode_view(quads: Iterable[Quad | Statement], **_options) -> Piece:
+    """One file's quads (pyoxigraph Quads or plain statements) as plain data,
+    cheap to send between processes."""
+    nodes: dict[str, dict[str, list]] = {}
+    edges: list[tuple[str, str, str]] = []
+    for subject, predicate, obj, datatype in plain_statements(quads):
+        if datatype is not None:
+            value = _attribute_value(obj, datatype)
+        else:
+            relation = _RELATION_EDGES.get(predicate)
+            if relation is not None:
+                edges.append((subject, obj, relation))
+                continue
+            value = TYPE_KINDS.get(obj, _OTHER_TYPE) if predicate == _TYPE else obj
+        props = nodes.get(subject)
+        if props is None:
+            props = nodes[subject] = {}
+        values = props.get(predicate)
+        if values is None:
+            props[predicate] = [value]
+        elif value not in values:
+            values.append(value)
+    return nodes, edges
+
+
+def merge_pieces(pieces: Iterable[Piece]) -> Piece:
+    """One piece of many (it takes over, and extends, the pieces' own dicts and lists)."""
+    nodes: dict[str, dict[str, list]] = {}
+    edges: list[tuple[str, str, str]] = []
+    for piece_nodes, piece_edges in pieces:
+        edges.extend(piece_edges)
+        for node, props in piece_nodes.items():
+            into = nodes.get(node)
+            if into is None:
+                nodes[node] = props
+                continue
+            for predicate, values in props.items():  # a node described, or linked from, in several files
+                have = into.setdefault(predicate, [])
+                have.extend(v for v in values if v not in have)
+    return nodes, edges
+
+
+_OTHER_TYPE = ""  # a class that makes no kind
+
+
+def _kind(props: dict[str, list] | None) -> str | None:
+    if not props or _TYPE not in props:
+        return None
+    kinds = props[_TYPE]
+    return next((k for k in KINDS if k in kinds), None)
+
+
+def view_parts(piece: Piece) -> tuple[dict[str, dict], list[tuple[str, str, str, dict]]]:
+    """Nodes (id -> attributes, sorted by id) and edges (source, target, key,
+    attributes, sorted so: the order in which a networkx graph of them iterates)."""
+    described, relations = piece
+    kinds = {node: kind for node, props in described.items() if (kind := _kind(props)) is not None}
+    for source, target, name in relations:  # a node only linked to takes its kind from the relation
+        _, source_kind, target_kind = RELATIONS[SCHEMA + name]
+        kinds.setdefault(source, source_kind)
+        kinds.setdefault(target, target_kind)
+    predicates = {p for node in kinds for p in described.get(node, ()) if p != _TYPE}
+    names = attribute_names(predicates, RESERVED)
+    nodes: dict[str, dict] = {}
+    for node in sorted(kinds):
+        kind = kinds[node]
+        attrs: dict = {KIND: kind}
+        props = described.get(node, {})
+        for predicate in sorted(props):
+            if predicate != _TYPE:
+                values = props[predicate]
+                attrs[names[predicate]] = values[0] if len(values) == 1 else join_values(values)
+        if kind == ARTICLE:
+            attrs[IN_CORPUS] = "true" if SOURCE_FILE in props else "false"
+        nodes[node] = attrs
+    one_type_per_name(nodes)
+    label_names = [names[p] for p in LABEL_PREDICATES if p in names]
+    for node, attrs in nodes.items():
+        attrs[LABEL] = next((text_of(attrs[n]) for n in label_names if n in attrs), node)
+    edge_data = {name: {"relation": name} for name in RELATION_NAMES}  # shared: networkx copies them
+    edges = [(source, target, name, edge_data[name])
+             for source, target, name in sorted(set(relations)) if source != target]
+    return nodes, edges
+
+
+def _attribute_value(text: str, datatype: str):
+    value = value_of(text, datatype)
+    return text_of(value) if isinstance(value, bool) else value
+
+
+def view_from_pieces(pieces: Iterable[Piece]) -> nx.MultiDiGraph:
+    import networkx as nx  # here, not at the top: it takes a while to import
+
+    nodes, edges = view_parts(merge_pieces(pieces))
+    g = nx.MultiDiGraph()
+    g.add_nodes_from(nodes.items())
+    g.add_edges_from(edges)
+    return g
+
+
+def view_of(quads: Iterable[Quad]) -> nx.MultiDiGraph:
+    """The network view of a stream of quads (every file's, and the corpus graph's)."""
+    return view_from_pieces([encode_view(quads)])
