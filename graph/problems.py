@@ -1,7 +1,6 @@
 """Problems found in the input, reported as ``path:line: level: message``."""
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -99,6 +98,3 @@ class Report:
     def warnings(self) -> int:
         return sum(p.level == WARNING for p in self.problems)
 
-
-def stderr_report() -> Report:
-    return Report(stream=sys.stderr)

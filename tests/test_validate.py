@@ -246,3 +246,19 @@ def test_export_function_validate(tmp_path, write_corpus):
     result = graph.export([corpus], ["ttl"], tmp_path / "out", validate=True)
     assert result.written == [] and not (tmp_path / "out").exists()
     assert [v.shape for v in result.validation.violations] == ["kgsh:NewsArticle-headline"]
+
+
+def test_an_export_folder_and_its_files_are_validated(seeds, tmp_path):
+    out = tmp_path / "exports"
+    assert kg("export", "-f", "all", "-o", str(out), str(seeds)).returncode == 0
+    folder = kg("validate", str(out))
+    assert folder.returncode == 0, folder.stderr
+    assert "triples conform to the shapes" in folder.stderr
+    # `kg validate exports/graph.*`: the shell hands over graph.graphml too; it is passed
+    # over with a note naming it, and the RDF files are validated.
+    every = kg("validate", *sorted(str(p) for p in out.glob("graph.*")))
+    assert every.returncode == 0, every.stderr
+    assert f"{out / 'graph.graphml'}: warning: is GraphML, not RDF; not validated" in every.stderr
+    assert "Traceback" not in every.stderr
+    mixed = kg("validate", str(out / "graph.ttl"), str(seeds))
+    assert mixed.returncode == 2 and "not both" in mixed.stderr and str(seeds) in mixed.stderr

@@ -22,7 +22,7 @@ from rdflib.namespace import SH
 from ..formats.rdf import encode_ntriples
 from ..options import DEFAULT_MAX_FILE_SIZE, Options
 from ..pipeline.corpus import Corpus, read_corpus
-from ..problems import Report, printable
+from ..problems import WARNING, Problem, Report, printable
 from ..terms import DEFAULT_BASE
 from . import shapes
 
@@ -70,8 +70,52 @@ class ValidationResult:
         return groups
 
 
+# Files kg exports that hold no RDF: named among export files, they are passed over, with a note.
+NOT_RDF_SUFFIXES = {".graphml": "GraphML", ".csv": "CSV", ".svg": "a picture", ".png": "a picture",
+                    ".html": "a picture"}
+ARTICLE_SUFFIXES = (".md", ".markdown", ".txt", ".json", ".jsonl", ".yaml", ".yml")
+
+
 def is_export_file(path) -> bool:
     return Path(path).suffix.lower() in EXPORT_SUFFIXES
+
+
+def is_export_folder(path: Path) -> bool:
+    """A folder of kg's exports: it holds export files and no article files (at its top)."""
+    try:
+        names = [p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")]
+    except OSError:
+        return False
+    return any(is_export_file(p) for p in names) and not any(p.suffix.lower() in ARTICLE_SUFFIXES for p in names)
+
+
+def export_files(paths: list[Path], report: Report | None = None) -> list[Path] | None:
+    """The RDF export files the inputs name (an export folder stands for the RDF files in it),
+    or None when the inputs are articles. Files kg exports that hold no RDF (GraphML, CSV,
+    pictures) are passed over, with a note in ``report``."""
+    found: list[Path] = []
+    articles: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            if is_export_folder(path):
+                found += sorted(p for p in path.iterdir() if p.is_file() and is_export_file(p))
+            else:
+                articles.append(path)
+        elif is_export_file(path):
+            found.append(path)
+        elif path.suffix.lower() in NOT_RDF_SUFFIXES:
+            if report is not None:
+                report.add(Problem(str(path), None, WARNING, f"is {NOT_RDF_SUFFIXES[path.suffix.lower()]}, not RDF; "
+                                                             f"not validated"))
+        else:
+            articles.append(path)
+    if found and articles:
+        raise ValidationInputError(f"give either export files (.ttl, .nt, .nq, .trig, .jsonld, or their folder) "
+                                   f"or article files and folders, not both (articles: "
+                                   f"{', '.join(map(str, articles[:3]))}{', ...' if len(articles) > 3 else ''})")
+    if not found and not articles:
+        raise ValidationInputError("no RDF file to validate among the inputs")
+    return found or None
 
 
 def validate(
@@ -91,10 +135,7 @@ def validate(
     """
     options = Options(base=base, max_file_size=max_file_size, jobs=jobs, site_url=site_url)
     paths = [Path(i) for i in inputs]
-    exports = [i for i in paths if is_export_file(i) and not i.is_dir()]
-    if exports and len(exports) != len(paths):
-        raise ValidationInputError("give either export files (.ttl, .nt, .nq, .trig, .jsonld) "
-                                   "or article files and folders, not both")
+    exports = export_files(paths, report)
     if exports:
         return validate_store(load_exports(exports))
     corpus = read_corpus(paths, options=options, report=report)
