@@ -208,7 +208,10 @@ def test_cli_mixed_or_empty_inputs_exit_2(tmp_path):
     export = tmp_path / "graph.ttl"
     export.write_text(VALID, encoding="utf-8")
     assert kg("validate", str(export), str(SEEDS)).returncode == 2
-    assert kg("validate", str(tmp_path)).returncode == 2  # a folder holds articles, not exports
+    assert kg("validate", str(tmp_path)).returncode == 0  # a folder of exports (issue 14): its RDF files
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert kg("validate", str(empty)).returncode == 2  # no article, no export
 
 
 # --- kg export --validate ---------------------------------------------------------------
