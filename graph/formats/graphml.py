@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from pyoxigraph import Quad
 
-from ..network.view import encode_view, merge_pieces, view_parts
+from ..network.view import ViewSpool, encode_view, merge_pieces, view_parts
 from . import Format, register
 from .network import text_of
 
@@ -124,14 +124,25 @@ def _key_types(items: Iterable[dict]) -> dict[str, tuple]:
     """Attribute name -> (GraphML type, converter); ``string`` where types differ."""
     seen: dict[str, set] = {}
     for attrs in items:
-        for name, value in attrs.items():
-            if value is None:
-                continue
-            kind = type(value)
-            if kind is int and value not in _LONG:
-                kind = str
-            seen.setdefault(name, set()).add(kind)
-    return {name: _TYPES[kinds.pop()] if len(kinds) == 1 and next(iter(kinds)) in _TYPES else _STRING
+        value_types(attrs, seen)
+    return key_types(seen)
+
+
+def value_types(attrs: dict, seen: dict[str, set]) -> None:
+    """Add the types of these attribute values to ``seen`` (name -> types), as GraphML
+    sees them: an int beyond Java's long is text."""
+    for name, value in attrs.items():
+        if value is None:
+            continue
+        kind = type(value)
+        if kind is int and value not in _LONG:
+            kind = str
+        seen.setdefault(name, set()).add(kind)
+
+
+def key_types(seen: dict[str, set]) -> dict[str, tuple]:
+    """(GraphML type, converter) per attribute from the types its values have (value_types)."""
+    return {name: _TYPES[next(iter(kinds))] if len(kinds) == 1 and next(iter(kinds)) in _TYPES else _STRING
             for name, kinds in sorted(seen.items())}
 
 
@@ -151,6 +162,16 @@ def write_parts(nodes: Sequence[tuple[str, dict]], edges: Sequence[tuple[str, st
     holds them (a graph built without networkx, for speed)."""
     node_types = _key_types(attrs for _, attrs in nodes)
     edge_types = _key_types(data for _, _, _, data in edges)
+    node_keys, edge_keys = write_head(out, node_types, edge_types, directed, multi)
+    write_nodes(out, nodes, node_keys)
+    write_edges(out, edges, edge_keys, multi)
+
+
+def write_head(out: BinaryIO, node_types: dict[str, tuple], edge_types: dict[str, tuple], directed: bool,
+               multi: bool) -> tuple[dict, dict]:
+    """The GraphML header: one key per attribute, with its type (see ``key_types``);
+    returns the node keys and the edge keys, for write_nodes and write_edges."""
+    edge_types = dict(edge_types)
     if multi:
         if EDGE_KEY_ATTRIBUTE in edge_types:
             raise ValueError(f"the edge attribute {EDGE_KEY_ATTRIBUTE!r} is reserved for the edge key")
@@ -167,9 +188,12 @@ def write_parts(nodes: Sequence[tuple[str, dict]], edges: Sequence[tuple[str, st
                         f'attr.type="{xml_type}" />\n')
     head.append(f'  <graph edgedefault="{"directed" if directed else "undirected"}">\n')
     out.write("".join(head).encode("utf-8"))
-
     node_keys = {name: key for (scope, name), key in keys.items() if scope == "node"}
     edge_keys = {name: key for (scope, name), key in keys.items() if scope == "edge"}
+    return node_keys, edge_keys
+
+
+def write_nodes(out: BinaryIO, nodes: Iterable[tuple[str, dict]], node_keys: dict) -> None:
     chunk: list[str] = []
     for node, attrs in nodes:
         chunk.append(f'    <node id="{_xml_attr(str(node))}">\n')
@@ -178,6 +202,12 @@ def write_parts(nodes: Sequence[tuple[str, dict]], edges: Sequence[tuple[str, st
         if len(chunk) > _CHUNK:
             out.write("".join(chunk).encode("utf-8"))
             chunk.clear()
+    out.write("".join(chunk).encode("utf-8"))
+
+
+def write_edges(out: BinaryIO, edges: Iterable[tuple[str, str, object, dict]], edge_keys: dict, multi: bool) -> None:
+    """The edges, then the end of the file."""
+    chunk: list[str] = []
     rendered: dict[tuple, list[str]] = {}  # edges share few distinct attribute sets: render each once
     for u, v, key, data in edges:
         chunk.append(f'    <edge source="{_xml_attr(str(u))}" target="{_xml_attr(str(v))}">\n')
@@ -255,18 +285,19 @@ def _unescape_values(attrs: dict) -> dict:
 
 
 class ViewAssembler:
-    """Collects each file's piece of the network view, and writes the graph once all are in
-    (one type per attribute needs them all)."""
+    """The export's way: each file's piece of the network view (made in the workers) goes
+    to a ViewSpool on disk; the file is written once all are in (one type per attribute
+    needs them all), without the view in memory."""
 
     def __init__(self, out: BinaryIO, **_options):
         self.out = out
-        self.pieces: list = []
+        self.spool = ViewSpool()
 
     def add(self, piece) -> None:
-        self.pieces.append(piece)
+        self.spool.add(piece)
 
     def finish(self) -> None:
-        assemble_graphml(self.pieces, self.out)
+        self.spool.write(self.out)
 
 
 register(Format("graphml", (), "graph.graphml", "application/graphml+xml", encode_view,

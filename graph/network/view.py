@@ -26,8 +26,13 @@ run where each file is mapped (in a worker process for large corpora):
 """
 from __future__ import annotations
 
+import os
+import pickle
+import sys
+import tempfile
+from array import array
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from pyoxigraph import Quad
 
@@ -193,3 +198,134 @@ def view_from_pieces(pieces: Iterable[Piece]) -> nx.MultiDiGraph:
 def view_of(quads: Iterable[Quad]) -> nx.MultiDiGraph:
     """The network view of a stream of quads (every file's, and the corpus graph's)."""
     return view_from_pieces([encode_view(quads)])
+
+
+class ViewSpool:
+    """The network view of a large corpus, assembled without holding it in memory.
+
+    Each file's piece is added as it comes: its nodes' values are pickled to a
+    temporary file, its relation edges kept as tuples of interned ids. ``write``
+    then merges each node's pieces in id order, in passes over temporary files,
+    and writes what ``view_parts`` gives for the merged piece, byte for byte
+    (``tests/test_golden.py``): memory holds ids, edges and attribute names, never
+    the nodes' values."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="kg-view-")
+        self._ids: list[str] = []
+        self._offsets = array("q")
+        self._lengths = array("q")
+        self._end = 0
+        self._edges: list[tuple[str, str, str]] = []
+
+    def add(self, piece: Piece) -> None:
+        nodes, edges = piece
+        for node, props in nodes.items():
+            data = pickle.dumps(props, protocol=pickle.HIGHEST_PROTOCOL)
+            self._file.write(data)
+            self._ids.append(sys.intern(node))
+            self._offsets.append(self._end)
+            self._lengths.append(len(data))
+            self._end += len(data)
+        intern = sys.intern
+        self._edges.extend((intern(s), intern(t), intern(name)) for s, t, name in edges)
+
+    def _props(self, i: int) -> dict[str, list]:
+        return pickle.loads(os.pread(self._file.fileno(), self._lengths[i], self._offsets[i]))
+
+    def _merged(self) -> Iterator[tuple[str, dict[str, list] | None]]:
+        """Every node id of the view's pieces (described or linked), in order, with its
+        values merged as merge_pieces merges them (None: only linked)."""
+        ids = self._ids
+        order = sorted(range(len(ids)), key=ids.__getitem__)  # stable: pieces of one id stay in path order
+        linked = {node for s, t, _ in self._edges for node in (s, t)}
+        at = 0
+        for node in sorted(linked.union(ids)):
+            props: dict[str, list] | None = None
+            while at < len(order) and ids[order[at]] == node:
+                more = self._props(order[at])
+                if props is None:
+                    props = more
+                else:
+                    for predicate, values in more.items():
+                        have = props.setdefault(predicate, [])
+                        have.extend(v for v in values if v not in have)
+                at += 1
+            yield node, props
+
+    def write(self, out: BinaryIO) -> None:
+        from ..formats.graphml import _STRING, key_types, value_types, write_edges, write_head, write_nodes
+
+        try:
+            self._file.flush()
+            relation_kind: dict[str, str] = {}
+            for source, target, name in self._edges:  # a node only linked to takes its kind from a relation
+                _, source_kind, target_kind = RELATIONS[SCHEMA + name]
+                relation_kind.setdefault(source, source_kind)
+                relation_kind.setdefault(target, target_kind)
+            # pass 1: each node merged, its kind decided; the nodes of the view kept, in order
+            kept = tempfile.TemporaryFile(prefix="kg-view-nodes-")
+            predicates: set[str] = set()
+            count = 0
+            for node, props in self._merged():
+                kind = _kind(props) or relation_kind.get(node)
+                if kind is None:
+                    continue
+                predicates.update(p for p in props or () if p != _TYPE)
+                pickle.dump((node, kind, props or {}), kept, protocol=pickle.HIGHEST_PROTOCOL)
+                count += 1
+            names = attribute_names(predicates, RESERVED)
+            label_names = [names[p] for p in LABEL_PREDICATES if p in names]
+
+            def attributes() -> Iterator[tuple[str, dict]]:
+                kept.seek(0)
+                for _ in range(count):
+                    node, kind, props = pickle.load(kept)
+                    yield node, _attrs(node, kind, props, names)
+
+            # pass 2: the types of every attribute (one type per name, as one_type_per_name)
+            raw: dict[str, set] = {}
+            for _node, attrs in attributes():
+                for name, value in attrs.items():
+                    raw.setdefault(name, set()).add(type(value))
+            mixed = {name for name, kinds in raw.items() if len(kinds) > 1}
+            seen: dict[str, set] = {}
+
+            def final() -> Iterator[tuple[str, dict]]:
+                for node, attrs in attributes():
+                    for name in mixed & attrs.keys():
+                        attrs[name] = text_of(attrs[name])
+                    attrs[LABEL] = next((text_of(attrs[n]) for n in label_names if n in attrs), node)
+                    yield node, attrs
+
+            for _node, attrs in final():
+                value_types(attrs, seen)
+            # pass 3: the file
+            self._edges.sort()
+            node_keys, edge_keys = write_head(out, key_types(seen), {"relation": _STRING} if self._edges else {},
+                                              True, True)
+            write_nodes(out, final(), node_keys)
+            edge_data = {name: {"relation": name} for name in RELATION_NAMES}
+            write_edges(out, self._unique_edges(edge_data), edge_keys, True)
+            kept.close()
+        finally:
+            self._file.close()
+
+    def _unique_edges(self, edge_data: dict) -> Iterator[tuple[str, str, str, dict]]:
+        previous = None
+        for edge in self._edges:  # sorted
+            if edge != previous and edge[0] != edge[1]:
+                yield edge[0], edge[1], edge[2], edge_data[edge[2]]
+            previous = edge
+
+
+def _attrs(node: str, kind: str, props: dict[str, list], names: dict[str, str]) -> dict:
+    """A node's attributes before one type per name is enforced (as view_parts builds them)."""
+    attrs: dict = {KIND: kind}
+    for predicate in sorted(props):
+        if predicate != _TYPE:
+            values = props[predicate]
+            attrs[names[predicate]] = values[0] if len(values) == 1 else join_values(values)
+    if kind == ARTICLE:
+        attrs[IN_CORPUS] = "true" if SOURCE_FILE in props else "false"
+    return attrs
