@@ -1,27 +1,31 @@
-"""The fast path of the YAML loader: yaml_rs (Rust), used only where it provably gives
-what the libyaml path (yamlsafe) gives, value for value and type for type.
+"""The fast path of the YAML loader: yaml_rs (Rust), used only where it provably reads a
+text as the libyaml path (yamlsafe) does, value for value and type for type.
 
-yaml_rs reads YAML 1.2 and PyYAML (like Jekyll) YAML 1.1, and yaml_rs tells neither a
-scalar's style (quoted or plain) nor its source text. So ``load`` returns ``UNSURE``, and
-the caller takes the exact libyaml path, whenever the text or the result leaves room for
-a difference:
+yaml_rs reads YAML 1.2, PyYAML (like Jekyll) YAML 1.1, and yaml_rs tells neither a
+scalar's style (quoted or plain) nor its source text. So ``load`` returns ``UNSURE``,
+and the caller takes the exact libyaml path, wherever there is room for a difference:
 
-- the text: any tag, anchor or alias (yaml_rs drops tags silently; the alias bounds stay
-  libyaml's), a directive or document marker, a tab (the two differ on tab indentation),
-  a YAML 1.1 line break (U+0085, U+2028, U+2029) or a BOM inside the text, a surrogate
-  escape ("\\ud83d": libyaml refuses it, yaml_rs would join the pair), or more possible
-  nesting than ``MAX_NESTING`` (a Rust stack overflow would kill the process);
-- any error from yaml_rs (so errors keep libyaml's messages and line numbers), and any
-  duplicate key (yaml_rs refuses them; libyaml's path reports them as warnings);
-- the result: a key that is not a string or that PyYAML would read as another type
-  (`yes:`, `<<:`), a float, a string that PyYAML's own implicit resolvers would read as
-  bool, int, float, null, merge or value (`yes`, `1:20`, `0b1`: it may have been plain),
-  and an int when a plain scalar of the text may be written in a form the two read
-  differently (`017` is 15 in YAML 1.1 and 17 in 1.2; `0o17`, `_1`).
+- in the text: a tag (yaml_rs drops them silently), an anchor or alias (the alias
+  bounds stay libyaml's), a block scalar (| >), a directive, a tab (each parser accepts
+  some tab indentation the other refuses), a YAML 1.1 line break (U+0085, U+2028,
+  U+2029) or a BOM inside the text, a surrogate escape ("\\ud83d": libyaml refuses it,
+  yaml_rs joins pairs), or more possible nesting than MAX_NESTING (yaml_rs recurses: a
+  Rust stack overflow would kill the process);
+- any error from yaml_rs (so errors keep libyaml's messages and line numbers), a
+  duplicate key (yaml_rs refuses them; the libyaml path warns), several documents;
+- in the result: a root that is not a mapping or list; a key that is not a string or
+  that PyYAML would read as another type (`yes:`, `<<:`); a float; a string PyYAML's
+  own implicit resolvers read as bool, int, float, null, merge or value (`yes`, `1:20`,
+  `0b1`: it may have been written plain); an int when a plain scalar of the text may be
+  written in a form the two read differently (`017` is 15 in YAML 1.1 and 17 in 1.2;
+  `0o17`, `_1`).
 
-A string PyYAML's resolvers read as a timestamp is kept on the fast path when no quoted
-or block scalar of the text can have that value (see ``_NON_PLAIN_STAMP``): it was then
-written plain, and PyYAML's own constructor (passed in by yamlsafe) converts it.
+yaml_rs types plain scalars only, and only as 1.2's null, bool, int and float, so its
+nulls and bools are 1.1's too, its ints are once the forms above are ruled out, and a
+string is one unless PyYAML's resolvers would type it. A string they resolve as a
+timestamp stays on the fast path when no quoted scalar of the text can have it as its
+value (``_plain_stamp``): it was written plain, and PyYAML's own constructor (passed in
+by yamlsafe) converts it, so dates and time zones are read by the very same code.
 
 If yaml_rs is not installed or fails to import, ``load`` always returns ``UNSURE``: kg
 keeps working on the libyaml path, only slower.
@@ -66,9 +70,13 @@ def _at_node_start(char: str, then: str, flow: bool, sign: bool = False) -> re.P
     return re.compile(f"{c}(?:{behind}){then}")
 
 
-# By flow (the text has '[' or '{'): a tag, an anchor, an alias at the start of a node.
+# By flow (the text has '[' or '{'): at the start of a node, a tag, an anchor, an alias,
+# or a block scalar's header (| or >, then only indicators, spaces, a comment: the two
+# parsers differ on some block scalars, e.g. one of blank lines only).
+_BLOCK_HEADER = r"[-+0-9]* *(?:[#\n\r]|$)"
 _PROPERTIES = {flow: [(char, _at_node_start(char, then, flow))
-                      for char, then in (("!", ""), ("&", r"\S"), ("*", r"\S"))]
+                      for char, then in (("!", ""), ("&", r"\S"), ("*", r"\S"),
+                                         ("|", _BLOCK_HEADER), (">", _BLOCK_HEADER))]
                for flow in (False, True)}
 # After an optional sign, a plain int YAML 1.1 and 1.2 may read differently starts with
 # '_', or with '0' and one of [0-9_oOXB] (017 is 15 in YAML 1.1, 17 in 1.2; 0o17, 0X1,
@@ -78,13 +86,10 @@ _RISKY_INTS = {flow: (_at_node_start("0", "[0-9_oOXB]", flow, sign=True),
                for flow in (False, True)}
 _DIRECTIVE = re.compile(r"%(?<=[\n\r]%)")
 _SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
-# A quoted or block scalar whose value may begin like a timestamp (four digits, '-')
-# other than by the same characters right after its quote: an escape among them, or a
-# block scalar that strips its final line break (|- >- |2-). Any other block scalar
-# ends with a line break, which no plain scalar does; folding a line only puts a space
-# or a line break among them.
+# A quoted scalar whose value may begin like a timestamp (four digits and '-') other
+# than by the same characters right after its quote: an escape among them (or an escaped
+# line break). Folding a line only puts a space or a line break among them.
 _ESCAPED_START = re.compile(r'"\d{0,4}\\')
-_STRIP_BLOCK = re.compile(r"[|>][1-9]?-")
 
 
 def _implicit_tag(value: str) -> str:
@@ -114,14 +119,12 @@ def _text_allows(text: str, spaced: str, flow: bool) -> bool:
         return False  # YAML 1.1 line breaks (1.2: content), a BOM inside the text
     if "\\" in text and _SURROGATE_ESCAPE.search(text):
         return False  # libyaml refuses them (the pure loader keeps them), yaml_rs joins pairs
-    if ("|" in text or ">" in text) and not text.endswith(("\n", "\r")):
-        return False  # a block scalar at the very end: libyaml adds no line break, yaml_rs does
     if "%" in text and (text[0] == "%" or _DIRECTIVE.search(text)):
         return False  # a directive: yaml_rs ignores unknown ones, libyaml refuses them
     for char, pattern in _PROPERTIES[flow]:
         if char in text and pattern.search(spaced):
             return False  # a tag (yaml_rs drops them), an anchor or alias (libyaml's bounds)
-    return _nesting_bound(text) <= MAX_NESTING
+    return len(text) <= MAX_NESTING or _nesting_bound(text) <= MAX_NESTING
 
 
 def _nesting_bound(text: str) -> int:
@@ -142,15 +145,14 @@ def _ints_agree(text: str, spaced: str, flow: bool) -> bool:
 
 def _plain_stamp(text: str, value: str, known: dict[str, bool]) -> bool:
     """Whether ``value`` (which PyYAML resolves as a timestamp) was written plain: no
-    quoted or block scalar of the text can have it as its value. ``known`` keeps the
-    answers for the text."""
+    quoted scalar of the text can have it as its value (block scalars never reach
+    here). ``known`` keeps the answers for the text."""
     head = value[:5]  # four digits and '-'
     plain = known.get(head)
     if plain is None:
-        if "odd" not in known:
-            known["odd"] = (("\\" in text and bool(_ESCAPED_START.search(text)))
-                            or (("|" in text or ">" in text) and bool(_STRIP_BLOCK.search(text))))
-        plain = known[head] = not (known["odd"] or '"' + head in text or "'" + head in text)
+        if "escaped" not in known:
+            known["escaped"] = "\\" in text and bool(_ESCAPED_START.search(text))
+        plain = known[head] = not (known["escaped"] or '"' + head in text or "'" + head in text)
     return plain
 
 
@@ -212,6 +214,8 @@ def _prove(text: str, spaced: str, flow: bool, root: object,
             if kind is dict or kind is list:
                 stack.append(value)
             elif kind is int:
+                if value.bit_length() > 2000:
+                    return UNSURE  # PyYAML refuses ints too long for int(str) (sys.set_int_max_str_digits)
                 if ints_agree is None:
                     ints_agree = _ints_agree(text, spaced, flow)
                 if not ints_agree:
