@@ -33,9 +33,9 @@ def yaml_fast_path_checked(tmp_path_factory):
     """Every front matter any test loads, in this process or in a worker forked from it,
     is also read on the loader's exact libyaml path: a difference fails the run (an error
     at this fixture's teardown, listing the texts)."""
-    from graph.read import yamlsafe
-
     from yamlcheck import difference
+
+    from graph.read import yamlsafe
 
     log = tmp_path_factory.mktemp("yaml-fast-path") / "differences.txt"
     fast = yamlsafe.load
@@ -109,4 +109,4 @@ def kg(*args, cwd=None, env=None, timeout=300) -> subprocess.CompletedProcess:
     """Run the installed `kg` command as a user does (``python -m graph`` where it is not on PATH)."""
     exe = shutil.which("kg")
     cmd = [exe, *args] if exe else [sys.executable, "-m", "graph", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout)
+    return subprocess.run(cmd, check=False, capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout)

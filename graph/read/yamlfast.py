@@ -40,7 +40,7 @@ import yaml
 try:
     import yaml_rs
 except ImportError:  # optional at run time: the libyaml path is complete on its own
-    yaml_rs = None
+    yaml_rs = None  # type: ignore[assignment]
 
 UNSURE = object()  # "take the libyaml path"
 MAX_NESTING = 1000  # possible nesting levels (real front matter: ~6; libyaml refuses more
@@ -190,19 +190,17 @@ def _prove(text: str, spaced: str, flow: bool, root: object,
     stamps: dict[str, bool] = {}
     holder = [root]
     stack: list[dict | list] = [holder]
+    resolvers = _RESOLVERS
     while stack:
         node = stack.pop()
-        if type(node) is dict:
-            for key in node:
-                if type(key) is not str or (key[:1] in _RESOLVERS and _implicit_tag(key) != _STR):
-                    return UNSURE  # PyYAML would build another key (yes:, <<:, 1:)
-            items = node.items()
-        else:
-            items = enumerate(node)  # type: ignore[assignment]
+        mapping = type(node) is dict
+        items = node.items() if mapping else enumerate(node)  # type: ignore[union-attr]
         for key, value in items:
+            if mapping and (type(key) is not str or (key[:1] in resolvers and _implicit_tag(key) != _STR)):
+                return UNSURE  # PyYAML would build another key (yes:, <<:, 1:)
             kind = type(value)
             if kind is str:
-                if value[:1] not in _RESOLVERS or value.endswith("\n"):
+                if value[:1] not in resolvers or value.endswith("\n"):
                     continue  # no resolver for it, or never plain (plain drops line breaks)
                 tag = _implicit_tag(value)
                 if tag == _STR:

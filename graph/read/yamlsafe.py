@@ -52,7 +52,7 @@ class _Checks:
     """Constructor overrides shared by the libyaml and the pure-Python loader."""
 
     def __init__(self, stream, first_line: int = 1):
-        super().__init__(stream)
+        super().__init__(stream)  # type: ignore[call-arg]  # a mixin: the loader's __init__
         self.first_line = first_line
         self.warnings: list[tuple[int, str]] = []
 
@@ -72,8 +72,8 @@ class _Checks:
             if id(key_node) in explicit:
                 line = key_node.start_mark.line + self.first_line
                 if key in seen_at:
-                    self.warnings.append((line, f"duplicate key {_show(key)} (first on line {seen_at[key]}); "
-                                                f"the value on line {line} is kept"))
+                    self.warnings.append((line, (f"duplicate key {_show(key)} (first on line {seen_at[key]}); "
+                                                 f"the value on line {line} is kept")))
                 else:
                     seen_at[key] = line
             mapping[key] = self.construct_object(value_node, deep=deep)
@@ -86,7 +86,7 @@ class _Checks:
             return self.construct_scalar(node)  # e.g. 2020-13-45: kept as text, reported by records
 
 
-class _CLoader(_Checks, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class _CLoader(_Checks, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     pass
 
 
@@ -95,7 +95,7 @@ class _PyLoader(_Checks, yaml.SafeLoader):
 
 
 for _cls in (_CLoader, _PyLoader):
-    _cls.add_constructor("tag:yaml.org,2002:timestamp", _Checks.construct_yaml_timestamp)
+    _cls.add_constructor("tag:yaml.org,2002:timestamp", _Checks.construct_yaml_timestamp)  # type: ignore[type-var]
 
 
 def load(text: str, first_line: int = 1) -> tuple[object, list[tuple[int, str]]]:
@@ -117,8 +117,8 @@ def _read(text: str, first_line: int, fast: bool) -> tuple[object, list[tuple[in
     if _NOT_ALLOWED.search(text):
         for match in _NOT_ALLOWED.finditer(text):
             warnings.append((text.count("\n", 0, match.start()) + first_line,
-                             f"control character U+{ord(match.group()):04X} is not allowed in YAML; "
-                             f"replaced with U+FFFD"))
+                             (f"control character U+{ord(match.group()):04X} is not allowed in YAML; "
+                              f"replaced with U+FFFD")))
         text = _NOT_ALLOWED.sub("\ufffd", text)
     if fast:
         data = yamlfast.load(text, _timestamp)
