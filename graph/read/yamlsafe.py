@@ -95,7 +95,7 @@ class _PyLoader(_Checks, yaml.SafeLoader):
 
 
 for _cls in (_CLoader, _PyLoader):
-    _cls.add_constructor("tag:yaml.org,2002:timestamp", _Checks.construct_yaml_timestamp)  # type: ignore[type-var]
+    _cls.add_constructor("tag:yaml.org,2002:timestamp", _Checks.construct_yaml_timestamp)
 
 
 def load(text: str, first_line: int = 1) -> tuple[object, list[tuple[int, str]]]:
