@@ -17,6 +17,7 @@ faster) wherever that provably gives the same data, and says UNSURE everywhere e
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import yaml
@@ -136,6 +137,7 @@ def _read(text: str, first_line: int, fast: bool) -> tuple[object, list[tuple[in
 _TIMESTAMPS = _PyLoader("")  # only its constructor is used, which keeps no state
 
 
+@functools.lru_cache(maxsize=4096)  # dates recur (related articles); datetimes are immutable
 def _timestamp(value: str) -> object:
     """A plain scalar PyYAML resolves as a timestamp, read as the loaders read it."""
     return _TIMESTAMPS.construct_yaml_timestamp(ScalarNode("tag:yaml.org,2002:timestamp", value))
