@@ -108,7 +108,8 @@ MUST_STEP_ASIDE = [
     "a: 1\na: 2\n", "\ta: 1\n", "a:\tb\n", "a: b\u2028c\n", "a: b\x85c\n", "a: x\n\ufeffb: 1\n",
     "%YAML 1.1\n---\na: 1\n", "%FOO bar\n---\na: 1\n", "a: 1\n---\nb: 2\n", "- a\n---\n- b\n",
     'a: "\\ud83d\\ude00"\n', "a: |\n  x", "a: >\n  x", "just text\n", "", "# only a comment\n",
-    "n: {k: :x}\n", "- [:x]\n", "- [+x:]\n", "a: [x:, y]\n", "a: {b: c:}\n",
+    "n: {k: :x}\n", "- [:x]\n", "- [+x:]\n", "a: [x:, y]\n", "a: {b: c:}\n", "a: {k: ?}\n", "a: [?]\n", "a: [-]\n", "a: [x, ?b]\n",
+    "a: [x, : b]\n", "a: {b: -}\n",
     "[" * 1001 + "]" * 1001 + "\n", "".join(" " * i + "-\n" for i in range(1001)),
 ]
 

@@ -85,9 +85,11 @@ _RISKY_INTS = {flow: (_at_node_start("0", "[0-9_oOXB]", flow, sign=True),
                       _at_node_start("_", "", flow, sign=True))
                for flow in (False, True)}
 _DIRECTIVE = re.compile(r"%(?<=[\n\r]%)")
-# In flow style, libyaml refuses a plain scalar that starts with ':' ([:x]) and a ':'
-# right before a flow indicator ([x:]), which YAML 1.2 and yaml_rs accept.
-_FLOW_COLON = re.compile(r":[,\[\]{}]|(?:^|(?<=[\s\[{,])):\S")
+# In flow style, libyaml (YAML 1.1) reads some plain scalars unlike YAML 1.2 and
+# yaml_rs: one that starts with '?' ([?b] is a key there) or ':' ([:x] is refused), a '-'
+# alone ({a: -}), a ':' right before a flow indicator ([x:]). Where the text has flow
+# collections, these step aside wherever they may start a node.
+_FLOW_INDICATOR = re.compile(r":[,\[\]{}]|(?:^|(?<=[\s\[{,]))(?:[?:]|-(?=[,\[\]{}\r\n]|$))")
 _SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
 # A quoted scalar whose value may begin like a timestamp (four digits and '-') other
 # than by the same characters right after its quote: an escape among them (or an escaped
@@ -124,7 +126,7 @@ def _text_allows(text: str, spaced: str, flow: bool) -> bool:
         return False  # libyaml refuses them (the pure loader keeps them), yaml_rs joins pairs
     if "%" in text and (text[0] == "%" or _DIRECTIVE.search(text)):
         return False  # a directive: yaml_rs ignores unknown ones, libyaml refuses them
-    if flow and ":" in text and _FLOW_COLON.search(text):
+    if flow and _FLOW_INDICATOR.search(text):
         return False
     for char, pattern in _PROPERTIES[flow]:
         if char in text and pattern.search(spaced):
