@@ -130,7 +130,7 @@ def _text_allows(text: str, spaced: str, flow: bool) -> bool:
         return False
     for char, pattern in _PROPERTIES[flow]:
         if char in text and pattern.search(spaced):
-            return False  # a tag (yaml_rs drops them), an anchor or alias (libyaml's bounds)
+            return False  # a tag (yaml_rs drops them), anchor or alias (libyaml's bounds), block scalar
     return len(text) <= MAX_NESTING or _nesting_bound(text) <= MAX_NESTING
 
 
@@ -179,7 +179,7 @@ def load(text: str, timestamp: Callable[[str], object]) -> object:
     try:
         data = yaml_rs.loads(text, parse_datetime=False,
                              duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
-    except Exception:  # noqa: BLE001 - any refusal: libyaml gives the exact message
+    except Exception:  # any refusal: libyaml's path gives the exact message and line
         return UNSURE
     if type(data) is not dict and (type(data) is not list or "---" in text or "..." in text):
         return UNSURE  # a scalar (the two differ on block scalars at the root, which front
