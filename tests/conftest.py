@@ -28,6 +28,32 @@ SEEDS = ROOT / "seeds"
 AI_NEWS = ROOT.parent / "shared" / "corpora" / "ai-news"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def yaml_fast_path_checked(tmp_path_factory):
+    """Every front matter any test loads, in this process or in a worker forked from it,
+    is also read on the loader's exact libyaml path: a difference fails the run (an error
+    at this fixture's teardown, listing the texts)."""
+    from yamlcheck import difference
+
+    from graph.read import yamlsafe
+
+    log = tmp_path_factory.mktemp("yaml-fast-path") / "differences.txt"
+    fast = yamlsafe.load
+
+    def checked(text: str, first_line: int = 1):
+        found = difference(text, first_line, load=fast)
+        if found:
+            with open(log, "a", encoding="utf-8") as out:
+                out.write(found + "\n")
+        return fast(text, first_line)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yamlsafe, "load", checked)
+        yield
+    if log.exists():
+        pytest.fail("the fast YAML path differs from libyaml's:\n" + log.read_text(encoding="utf-8"))
+
+
 @pytest.fixture
 def seeds() -> Path:
     return SEEDS
@@ -83,4 +109,4 @@ def kg(*args, cwd=None, env=None, timeout=300) -> subprocess.CompletedProcess:
     """Run the installed `kg` command as a user does (``python -m graph`` where it is not on PATH)."""
     exe = shutil.which("kg")
     cmd = [exe, *args] if exe else [sys.executable, "-m", "graph", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout)
+    return subprocess.run(cmd, check=False, capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout)
