@@ -36,6 +36,9 @@ _ARTICLE_VALUES = [(f.key, F.attr(f), f.read) for f in F.ARTICLE
                    if f.read in (F.TEXT, F.WHOLE, F.SIZE, F.FLAG, F.DATE, F.URL, F.EMBED)]
 _IMAGE_VALUES = [(f.key, F.attr(f), f.read) for f in F.IMAGE if f.read != F.IDENTITY]
 _WEB_URL, _ORIGINAL_URL = "webUrl", "originalUrl"
+# kind of value -> the _Reader method that reads it
+_READERS = {F.TEXT: "text", F.WHOLE: "integer", F.SIZE: "size", F.FLAG: "boolean", F.DATE: "date", F.URL: "url",
+            F.EMBED: "featured"}
 
 Where = Callable[[str], "int | None"]  # key -> the line to report a problem at
 
@@ -56,16 +59,19 @@ class _Reader:
     """Reads the values of one document, collecting problems with their line numbers."""
 
     def __init__(self, doc: Document):
-        self.path = str(doc.source.path)
+        self._path: str | None = None
         self.rel = doc.source.rel
         self.doc = doc
         self.site = doc.source.site
         self.problems: list[Problem] = []
         self.unmapped: set[str] = set()
-        self.values: dict[str, Callable] = {
-            F.TEXT: self.text, F.WHOLE: self.integer, F.SIZE: self.size, F.FLAG: self.boolean,
-            F.DATE: self.date, F.URL: self.url, F.EMBED: self.featured,
-        }
+
+    @property
+    def path(self) -> str:
+        """The file as problems name it (made only when there is a problem to report)."""
+        if self._path is None:
+            self._path = str(self.doc.source.path)
+        return self._path
 
     def warn(self, line: int | None, message: str) -> None:
         self.problems.append(Problem(self.path, self.where(line), WARNING, message))
@@ -99,7 +105,7 @@ class _Reader:
             art.original_url = original
         for key, attr, read in _ARTICLE_VALUES:
             if key in data:
-                setattr(art, attr, self.values[read](data, key, at, where))
+                setattr(art, attr, getattr(self, _READERS[read])(data, key, at, where))
         if art.headline is None and not stub and "title" not in data:
             self.warn(None, "article has no title; exported without a headline")
         art.provider = self.provider(data, at, where, art.url)
@@ -318,7 +324,7 @@ class _Reader:
             image = Image(url)
             for key, attr, read in _IMAGE_VALUES:
                 if key in item:
-                    setattr(image, attr, self.values[read](item, key, at, here))
+                    setattr(image, attr, getattr(self, _READERS[read])(item, key, at, here))
             out.append(image)
         return out
 

@@ -227,9 +227,9 @@ def read_document(source: Source, max_size: int = DEFAULT_MAX_FILE_SIZE) -> tupl
     text, for an item of the JSON API)."""
     if isinstance(source, ItemSource) and source.item is not None:
         return item_document(source, source.item)
-    path = source.path
+    path = os.fspath(source.file)  # text, not a Path: one of these per file, in the hot path
     try:
-        info = path.stat()
+        info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
             what = "a folder" if stat.S_ISDIR(info.st_mode) else "a named pipe" if stat.S_ISFIFO(info.st_mode) \
                 else "a device or socket"
@@ -242,7 +242,7 @@ def read_document(source: Source, max_size: int = DEFAULT_MAX_FILE_SIZE) -> tupl
         if len(raw) > max_size:
             raise ReadError(f"file is over the limit of {max_size:,} bytes (raise it with --max-file-size)")
     except OSError as err:
-        raise ReadError(_os_reason(path, err)) from None
+        raise ReadError(_os_reason(Path(path), err)) from None
     return parse_document(source, raw), hashlib.sha256(raw).digest()
 
 
