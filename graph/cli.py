@@ -8,16 +8,33 @@ from pathlib import Path
 import click
 
 from . import __version__, formats
-from .pipeline.corpus import read_corpus
-from .commands.export import STDOUT, OutputError, atomic_writer, export as export_corpus
+from .commands.export import STDOUT, OutputError, atomic_writer
+from .commands.export import export as export_corpus
 from .commands.load import LoadError
 from .commands.load import load as load_corpus
-from .store.query import FORMATS, QueryError, bundled, format_results, run_query
-from .store.remote import DEFAULT_RETRIES, DEFAULT_TIMEOUT, GraphStoreClient, RemoteStore
-from .store.embedded import DEFAULT_STORE, EmbeddedStore
+from .identity.iris import corpus_graph_iri
+from .pipeline.corpus import read_corpus
 from .problems import Report, printable
 from .progress import Progress
 from .read.files import DEFAULT_MAX_FILE_SIZE
+from .store.embedded import DEFAULT_STORE, EmbeddedStore
+from .store.query import (
+    FORMATS,
+    QueryError,
+    bundled,
+    check_format,
+    format_results,
+    query_form,
+    resolve_query,
+    run_query,
+)
+from .store.remote import (
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    WRITERS,
+    GraphStoreClient,
+    RemoteStore,
+)
 from .terms import DEFAULT_BASE
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -178,7 +195,8 @@ def validate(inputs, base, max_file_size, limit):
     grouped and counted by shape: focus node, path, value and message.
     Exit status: 0 conforms, 1 violations, 2 usage error or unreadable input.
     """
-    from .vocabulary.validate import ValidationInputError, validate as validate_graph
+    from .vocabulary.validate import ValidationInputError
+    from .vocabulary.validate import validate as validate_graph
 
     if not base.endswith(("/", "#")):
         raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
@@ -220,7 +238,7 @@ def vocab_doc(output, check):
         if not output:
             raise click.UsageError("--check needs --output FILE")
         try:
-            current = open(output, encoding="utf-8").read()
+            current = Path(output).read_text(encoding="utf-8")
         except OSError as err:
             click.echo(f"kg: error: cannot read {output}: {printable(err.strerror or str(err))}", err=True)
             sys.exit(EXIT_FAILED)
@@ -244,24 +262,36 @@ def vocab_doc(output, check):
 def _remote_options(f):
     """Options shared by every command that talks to a server."""
     for option in reversed([
-        click.option("--user", envvar="KG_USER", show_envvar=True, help="User name for HTTP basic auth."),
+        click.option("--user", envvar="KG_USER", show_envvar=True,
+                     help="User name for HTTP authentication (Basic or Digest, as the server asks)."),
         click.option("--password", envvar="KG_PASSWORD", show_envvar=True,
-                     help="Password for HTTP basic auth (prefer the environment variable: "
+                     help="Password for HTTP authentication (prefer the environment variable: "
                           "options show in the process list)."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
-                     help="Seconds to wait for the server on each request."),
+                     help="Seconds one request may take, all of it: connecting, sending and receiving."),
         click.option("--retries", type=click.IntRange(min=0), default=DEFAULT_RETRIES, show_default=True,
-                     help="Retries (with exponential backoff) on connection errors and 5xx answers."),
+                     help="Retries (after 1 s, 2 s, 4 s, ...) on timeouts, dropped connections, 429 and 5xx "
+                          "answers; a refused connection fails at once."),
     ]):
         f = option(f)
     return f
 
 
-def _client(endpoint, query_endpoint, user, password, timeout, retries):
+def _client(endpoint, query_endpoint, user, password, timeout, retries, connections=WRITERS, notify=None):
     try:
-        return GraphStoreClient(endpoint, query_endpoint, user, password, timeout, retries)
+        return GraphStoreClient(endpoint, query_endpoint, user, password, timeout, retries,
+                                connections=connections, notify=notify)
     except ValueError as err:
         raise click.BadParameter(str(err)) from None
+
+
+def _notifier(progress: Progress | None = None, quiet: bool = False):
+    """Retries are shown as they happen (a server that is slow to answer is not silent)."""
+    def notify(message: str) -> None:
+        if progress is not None:
+            progress.clear()
+        click.echo(printable(f"kg: warning: {message}"), err=True)
+    return None if quiet else notify
 
 
 @main.command()
@@ -275,6 +305,8 @@ def _client(endpoint, query_endpoint, user, password, timeout, retries):
               help="The server's SPARQL query URL, where it is not --endpoint itself "
                    "(Oxigraph: http://HOST:7878/query); kg reads its record of loaded graphs there.")
 @_remote_options
+@click.option("--connections", type=click.IntRange(min=1), default=WRITERS, show_default=True,
+              help="Requests a sync to a server sends at once.")
 @click.option("--base", default=DEFAULT_BASE, show_default=True,
               help="Base IRI under which provider, topic and source-graph IRIs are minted.")
 @click.option("--max-file-size", default=DEFAULT_MAX_FILE_SIZE, show_default=True, type=click.IntRange(min=1),
@@ -283,7 +315,7 @@ def _client(endpoint, query_endpoint, user, password, timeout, retries):
               help="Worker processes for parsing (default: all cores; 1 for none).")
 @click.option("-v", "--verbose", is_flag=True, help="List every source added, updated and removed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems: no progress, no report of changes.")
-def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, retries, base,
+def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, retries, connections, base,
          max_file_size, jobs, verbose, quiet):
     """Load the graph of INPUTS (default: seeds/) into a triple store and keep it in step.
 
@@ -299,17 +331,19 @@ def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, r
         raise click.UsageError("--query-endpoint goes with --endpoint")
     if not base.endswith(("/", "#")):
         raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
+    report, progress = _reporting(quiet)
     if endpoint:
-        target = RemoteStore(_client(endpoint, query_endpoint, user, password, timeout, retries))
+        target = RemoteStore(_client(endpoint, query_endpoint, user, password, timeout, retries, connections,
+                                     _notifier(progress, quiet)))
     else:
         target = EmbeddedStore(store_dir or DEFAULT_STORE)
-    report, progress = _reporting(quiet)
     try:
         result = load_corpus(inputs or ("seeds",), target, base, report, max_file_size, jobs, progress)
     except LoadError as err:
+        progress.finish()
         click.echo(f"kg: error: {printable(str(err))}", err=True)
         if err.result is not None:
-            _report_load(err.result, verbose=True, err=True)
+            _report_failed_load(err.result, verbose)
         sys.exit(EXIT_FAILED)
     except KeyboardInterrupt:
         click.echo("kg: interrupted; " + (
@@ -328,29 +362,55 @@ def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, r
 _LISTED = 20  # changed sources listed without --verbose
 
 
-def _report_load(result, verbose: bool, err: bool = False) -> None:
+def _report_load(result, verbose: bool) -> None:
     p = result.plan
     listed = 0
     for state, iris in (("added", p.added), ("updated", p.updated), ("removed", p.removed)):
         for rel in result.sources(iris):
             if verbose or listed < _LISTED:
-                click.echo(printable(f"{state:<8} {rel}"), err=err)
+                click.echo(printable(f"{state:<8} {rel}"))
             listed += 1
     if listed > _LISTED and not verbose:
-        click.echo(f"... and {listed - _LISTED} more (--verbose lists them all)", err=err)
+        click.echo(f"... and {listed - _LISTED} more (--verbose lists them all)")
     n = {state: len(result.sources(getattr(p, state))) for state in ("added", "updated", "removed", "unchanged")}
-    planned = "planned: " if result.error else ""
-    lines = [f"{result.target}: {planned}sources {n['added']} added, {n['updated']} updated, {n['removed']} removed, "
-             f"{n['unchanged']} unchanged; corpus graph {result.corpus_graph()}; "
-             f"triples {result.triples_before:,} -> {result.triples_after:,}; {result.seconds:.2f} s"]
-    if result.error:
-        lines.append(f"NOT complete: {len(result.written)} of {len(p.writes)} graphs written, "
-                     f"{len(result.deleted)} of {len(p.removed)} removed")
-        todo = [f"  not written: {iri}" for iri in p.writes if iri not in set(result.written)]
-        todo += [f"  not removed: {iri}" for iri in p.removed if iri not in set(result.deleted)]
-        lines += todo + (["the next kg load redoes them"] if todo else [])
-    for line in lines:
-        click.echo(printable(line), err=err)
+    click.echo(printable(
+        f"{result.target}: sources {n['added']} added, {n['updated']} updated, {n['removed']} removed, "
+        f"{n['unchanged']} unchanged; corpus graph {result.corpus_graph()}; "
+        f"triples {result.triples_before:,} -> {result.triples_after:,}; {result.seconds:.2f} s"))
+
+
+def _report_failed_load(result, verbose: bool) -> None:
+    """After the error line: what was done before the failure and what was not, once each."""
+    p = result.plan
+    written, deleted = set(result.written), set(result.deleted)
+    if not written and not deleted:
+        return  # the error says that nothing was written
+    click.echo(printable(
+        f"kg: {result.target}: NOT complete: {len(written)} of {len(p.writes)} graphs written, "
+        f"{len(deleted)} of {len(p.removed)} removed; triples {result.triples_before:,} -> "
+        f"{result.triples_after:,}; {result.seconds:.2f} s"), err=True)
+    todo = [(verb, iri) for verb, iris, done in (("written", p.writes, written), ("removed", p.removed, deleted))
+            for iri in iris if iri not in done]
+    if not todo:
+        return
+
+    corpus_iri = corpus_graph_iri(result.corpus.base)
+
+    def name(iri: str) -> str:
+        rel = result.sources([iri])
+        return "the corpus graph" if iri == corpus_iri else rel[0] if rel else iri
+
+    if verbose:
+        for verb, iri in todo:
+            click.echo(printable(f"  not {verb}: {name(iri)}"), err=True)
+        click.echo("kg: the next kg load does them", err=True)
+        return
+    for verb in ("written", "removed"):
+        names = [name(iri) for v, iri in todo if v == verb]
+        if names:
+            more = f", and {len(names) - _LISTED} more (--verbose lists them all)" if len(names) > _LISTED else ""
+            click.echo(printable(f"kg: not {verb}: {', '.join(names[:_LISTED])}{more}"), err=True)
+    click.echo("kg: the next kg load does them", err=True)
 
 
 @main.command()
@@ -358,7 +418,8 @@ def _report_load(result, verbose: bool, err: bool = False) -> None:
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind the query variable ?NAME to VALUE (a string; <IRI> for an IRI). Repeatable.")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="Output of SELECT and ASK. CONSTRUCT and DESCRIBE print Turtle.")
+              help="SELECT and ASK: table, csv, tsv or json. CONSTRUCT and DESCRIBE: ttl (Turtle, "
+                   "also for table) or nt (N-Triples).")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None,
               help=f"Folder of the embedded store.  [default: {DEFAULT_STORE}]")
 @click.option("--endpoint", metavar="URL",
@@ -369,8 +430,9 @@ def query(query_arg, params, fmt, store_dir, endpoint, user, password, timeout, 
     """Run a SPARQL QUERY on the store: SPARQL text, a .rq file, or a bundled query's name.
 
     SELECT prints a table (or --format csv, tsv, json), ASK prints true or false,
-    CONSTRUCT and DESCRIBE print Turtle. In the embedded store the default graph is
-    the union of all named graphs, so queries need no GRAPH clauses.
+    CONSTRUCT and DESCRIBE print Turtle (or --format nt, N-Triples). In the embedded
+    store the default graph is the union of all named graphs, so queries need no GRAPH
+    clauses.
     """
     if list_:
         queries = bundled()
@@ -383,7 +445,11 @@ def query(query_arg, params, fmt, store_dir, endpoint, user, password, timeout, 
         raise click.UsageError("give a QUERY (SPARQL text, a .rq file or a bundled name; kg query --list)")
     if store_dir and endpoint:
         raise click.UsageError("give --store or --endpoint, not both")
-    target = (_client(endpoint, None, user, password, timeout, retries) if endpoint
+    try:
+        check_format(query_form(resolve_query(query_arg)[0]), fmt)
+    except QueryError as err:
+        raise click.UsageError(str(err)) from None
+    target = (_client(endpoint, None, user, password, timeout, retries, notify=_notifier()) if endpoint
               else EmbeddedStore(store_dir or DEFAULT_STORE))
     try:
         results = run_query(query_arg, target, params)
