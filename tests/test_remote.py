@@ -431,6 +431,34 @@ def test_virtuoso_dba_over_digest_from_python(virtuoso, write_corpus):
     assert result.written and src("a.md") in virtuoso.graphs()
 
 
+def test_a_record_longer_than_virtuosos_answers_is_read_whole(tmp_path, write_corpus):
+    """Virtuoso cuts every answer at ResultSetMaxRows (10,000 by default; 100 here), silently but
+    for a header: kg reads its record in pages, so a sync of more graphs than that is right."""
+    corpus = write_corpus({f"{n:03}.md": article(n) for n in range(150)})
+    with virtuoso_server(tmp_path / "virtuoso", max_rows=100) as server:
+        assert load_cli(server.store, server.query, corpus).returncode == 0
+        (corpus / "149.md").unlink()
+        run = load_cli(server.store, server.query, corpus)
+        assert run.returncode == 0, run.stderr
+        assert "sources 0 added, 0 updated, 1 removed, 149 unchanged; corpus graph unchanged" in run.stdout
+        cut = kg("query", "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "--endpoint", server.query)
+        assert cut.returncode == 0 and "(100 rows)" in cut.stdout
+        assert "cut its answer at 100 rows (Virtuoso: ResultSetMaxRows in virtuoso.ini)" in cut.stderr
+
+
+def test_the_record_is_read_in_pages(server, write_corpus, monkeypatch):
+    from graph.store import remote
+    monkeypatch.setattr(remote, "RECORD_PAGE", 4)
+    corpus = write_corpus({f"{n:02}.md": article(n) for n in range(10)})
+    assert load_cli(server.store, server.query, corpus).returncode == 0
+    faults = Faults()
+    with proxy(server.url, faults) as url:
+        record = RemoteStore(GraphStoreClient(*via(url, server))).read_record(DEFAULT_BASE)
+    assert set(record) == {src(f"{n:02}.md") for n in range(10)} | {corpus_graph_iri(DEFAULT_BASE)}
+    assert all(r.hash for r in record.values())
+    assert [m for m, _, _ in faults.seen] == ["POST"] * 3  # 11 graphs: 4 + 4 + 3
+
+
 # --- Oxigraph's bulk path ---------------------------------------------------------------
 
 def test_new_graphs_go_to_oxigraph_through_its_bulk_loader(tmp_path, write_corpus):

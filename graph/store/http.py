@@ -62,6 +62,7 @@ class Answer:
     retry_after: float | None = None  # seconds, of a 429 or 503
     attempts: int = 1
     seconds: float = 0.0  # over all attempts
+    max_rows: int | None = None  # X-SPARQL-MaxRows: Virtuoso cut the results at this many rows
 
     @property
     def media_type(self) -> str:
@@ -234,7 +235,8 @@ class Http:
             _deadline.at = None
         return Answer(r.status, r.headers.get("Content-Type", ""), data, r.headers.get("Server", ""),
                       parse_challenges(r.headers.getlist("WWW-Authenticate")) if r.status == 401 else [],
-                      r.headers.get("Location", ""), parse_retry_after(r.headers.get("Retry-After")))
+                      r.headers.get("Location", ""), parse_retry_after(r.headers.get("Retry-After")),
+                      max_rows=_int(r.headers.get("X-SPARQL-MaxRows")))
 
     @staticmethod
     def _read(r) -> bytes:
@@ -287,6 +289,10 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     except (TypeError, ValueError, IndexError):
         return None
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.strip().isdigit() else None
 
 
 def check_url(url: str) -> str:

@@ -259,6 +259,9 @@ def run_remote(client: GraphStoreClient, query: str, params: dict | None = None)
         if err.status == 400:
             raise QueryError(syntax_message(text, err.detail, "the endpoint rejected the query")) from None
         raise QueryError(str(err)) from None
+    if answer.max_rows is not None:
+        client.http.notify(f"{client.query_url} cut its answer at {answer.max_rows:,} rows (Virtuoso: "
+                           f"ResultSetMaxRows in virtuoso.ini): the results are incomplete")
     media = answer.media_type
     results_format = QueryResultsFormat.from_media_type(media) if media else None
     rdf_format = RdfFormat.from_media_type(media) if media else None

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from pyoxigraph import (
+    Literal,
     NamedNode,
     QueryResultsFormat,
+    QuerySolution,
     QuerySolutions,
     RdfFormat,
     parse_query_results,
@@ -49,8 +52,15 @@ __all__ = ["DEFAULT_RETRIES", "DEFAULT_TIMEOUT", "GraphStoreClient", "RemoteErro
 
 WRITERS = 4  # connections a sync writes over at once (measured: bench/README.md, "kg load --endpoint")
 BULK_BATCH = 32 << 20  # bytes of N-Quads per bulk POST to Oxigraph
+RECORD_PAGE = 5000  # rows of the record read per query (Virtuoso answers at most 10,000)
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+
+
+@dataclass
+class Selected:
+    rows: list[QuerySolution]
+    max_rows: int | None = None  # the server cut the answer at this many rows (Virtuoso's ResultSetMaxRows)
 
 
 class GraphStoreClient:
@@ -112,19 +122,20 @@ class GraphStoreClient:
         self._expect(answer, "POST", self.query_url)
         return answer
 
-    def select(self, sparql: str) -> QuerySolutions:
-        """A SELECT's solutions, parsed (SPARQL JSON or XML results)."""
+    def select(self, sparql: str) -> Selected:
+        """A SELECT's solutions, read whole (SPARQL JSON or XML results)."""
         answer = self.query(sparql)
         try:
             results = parse_query_results(answer.body, format=QueryResultsFormat.from_media_type(answer.media_type)
                                           or QueryResultsFormat.JSON)
+            if not isinstance(results, QuerySolutions):
+                raise RemoteError("POST", self.query_url, answer.status, "a SELECT query got no solutions")
+            rows = list(results)  # pyoxigraph parses as it iterates: errors come here
         except (SyntaxError, ValueError) as err:
             raise RemoteError("POST", self.query_url, answer.status,
                               f"the answer is not SPARQL results ({answer.media_type or 'no content type'}: "
                               f"{printable(str(err))}); is this a SPARQL query endpoint? (--query-endpoint)") from None
-        if not isinstance(results, QuerySolutions):
-            raise RemoteError("POST", self.query_url, answer.status, "a SELECT query got no solutions")
-        return results
+        return Selected(rows, answer.max_rows)
 
     # --- plumbing -------------------------------------------------------------
 
@@ -184,13 +195,27 @@ class RemoteStore:
         return self.client.store_url
 
     def read_record(self, base: str) -> dict[str, Recorded]:
-        try:
-            return parse_record(self.client.select(record_query(base)))
-        except RemoteError as err:
-            if err.status in (400, 404, 405, 415) and self.client.query_url == self.client.store_url:
-                hint = "kg reads its record of loaded graphs with a SPARQL query: give the server's query URL with --query-endpoint"
-                err.args = (f"{err} ({hint})",)
-            raise
+        """The record, read in pages ordered by graph IRI: servers cut long answers, Virtuoso
+        silently at 10,000 rows (ResultSetMaxRows; its sorts refuse OFFSET beyond that too), so
+        each page starts after the last graph of the one before."""
+        record: dict[str, Recorded] = {}
+        after = ""
+        while True:
+            try:
+                page = self.client.select(
+                    f"SELECT ?g ?hash ?n WHERE {{ {{ {record_query(base)} }} "
+                    f"FILTER (STR(?g) > {Literal(after)}) }} ORDER BY STR(?g) LIMIT {RECORD_PAGE}")
+            except RemoteError as err:
+                if err.status in (400, 404, 405, 415) and self.client.query_url == self.client.store_url:
+                    hint = ("kg reads its record of loaded graphs with a SPARQL query: "
+                            "give the server's query URL with --query-endpoint")
+                    err.args = (f"{err} ({hint})",)
+                raise
+            found = parse_record(page.rows)
+            record.update(found)
+            if not found or (len(page.rows) < RECORD_PAGE and page.max_rows is None):
+                return record
+            after = max(found)
 
     def apply(self, base: str, graphs: Graphs, p: Plan, before: dict[str, Recorded]) -> Applied:
         if not p.changes:
@@ -219,7 +244,7 @@ class RemoteStore:
         hold (the bulk loader adds, it does not replace)."""
         if self.client.software != "oxigraph" or not p.added:
             return set()
-        held = {row["g"].value for row in self.client.select("SELECT ?g WHERE { GRAPH ?g { } }")
+        held = {row["g"].value for row in self.client.select("SELECT ?g WHERE { GRAPH ?g { } }").rows
                 if isinstance(row["g"], NamedNode)}
         return set(p.added) - held
 

@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, RdfFormat, serialize
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolution, RdfFormat, serialize
 
 from ..identity.iris import sync_graph_iri
 from ..terms import K, RDF_TYPE, XSD_INTEGER
@@ -139,7 +139,7 @@ def record_query(base: str) -> str:
     )
 
 
-def parse_record(solutions: QuerySolutions) -> dict[str, Recorded]:
+def parse_record(solutions: Iterable[QuerySolution]) -> dict[str, Recorded]:
     recorded = {}
     for row in solutions:
         graph, digest, count = row["g"], row["hash"], row["n"]
