@@ -187,7 +187,8 @@ class Virtuoso(Server):
 
     def isql(self, sql: str) -> str:
         """Run SQL as dba through isql (grants, users)."""
-        run = subprocess.run([*self.isql_cmd, f"exec={sql}"], capture_output=True, text=True, timeout=120)
+        run = subprocess.run([*self.isql_cmd, f"exec={sql}"], capture_output=True, text=True, timeout=120,
+                             check=False)
         if run.returncode != 0 or "*** Error" in run.stdout + run.stderr:
             raise RuntimeError(f"isql {sql!r} failed: {run.stdout} {run.stderr}")
         return run.stdout

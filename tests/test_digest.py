@@ -32,9 +32,9 @@ def test_rfc7616_examples(algorithm, expected):
 
 
 def test_rfc2617_example():
-    [challenge] = parse_challenges(['Digest realm="testrealm@host.com", qop="auth,auth-int", '
-                                    'nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", '
-                                    'opaque="5ccc069c403ebaf9f0171e9517f40e41"'])
+    header = ('Digest realm="testrealm@host.com", qop="auth,auth-int", '
+              'nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41"')
+    [challenge] = parse_challenges([header])
     digest = Digest("Mufasa", "Circle Of Life", challenge)
     assert digest.response("GET", "/dir/index.html", 1, "0a4f113b") == "6629fae49393a05397450978507c4ef1"
 

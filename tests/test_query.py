@@ -7,15 +7,14 @@ import json
 
 import pyoxigraph
 import pytest
-
-import graph
-from graph.store.query import bind_values, bundled, where_brace
-from graph.store.embedded import EmbeddedStore
-
 from conftest import AI_NEWS
 from expected import Answers
 from test_cli import kg
 from test_store import article
+
+import graph
+from graph.store.embedded import EmbeddedStore
+from graph.store.query import bind_values, bundled, where_brace
 
 TOPIC = "Computer Vision"
 

@@ -7,6 +7,11 @@ import os
 import threading
 
 import pytest
+from conftest import AI_NEWS, kg
+from expected import Answers
+from servers import Faults, free_port, oxigraph_server, proxy, virtuoso_server
+from test_query import HOSTILE, TOPIC
+from test_store import article
 
 import graph
 from graph.identity.iris import corpus_graph_iri, source_graph_iri, sync_graph_iri
@@ -14,12 +19,6 @@ from graph.store import http
 from graph.store.query import bundled
 from graph.store.remote import GraphStoreClient, RemoteStore
 from graph.terms import DEFAULT_BASE
-
-from conftest import AI_NEWS, kg
-from expected import Answers
-from servers import Faults, free_port, oxigraph_server, proxy, virtuoso_server
-from test_query import HOSTILE, TOPIC
-from test_store import article
 
 MARK = "urn:test:marker"
 SERVERS = ["oxigraph", "virtuoso"]
@@ -528,8 +527,8 @@ def test_retry_after_is_obeyed_up_to_a_cap(tmp_path, write_corpus, monkeypatch):
             worker.start()
             worker.join(60)  # an uncapped Retry-After would wait an hour
         assert done and src("a.md") in server.graphs()
-    assert messages == [f"PUT {url}/store?graph={src('a.md').replace(':', '%3A').replace('/', '%2F')}: "
-                        f"HTTP 503; retry 1 of 2 in 0.3 s"]
+    quoted = src("a.md").replace(":", "%3A").replace("/", "%2F")
+    assert messages == [f"PUT {url}/store?graph={quoted}: HTTP 503; retry 1 of 2 in 0.3 s"]
 
 
 def test_gsp_url_without_a_query_endpoint_is_explained(write_corpus, tmp_path):
