@@ -13,13 +13,23 @@ from .commands.export import export as export_corpus
 from .commands.load import LoadError
 from .commands.load import load as load_corpus
 from .commands.stats import stats as corpus_stats
+from .identity.iris import corpus_graph_iri
 from .options import DEFAULT_MAX_FILE_SIZE, Options, OptionsError
 from .problems import Report, printable
 from .progress import Progress
 from .store import open_store
 from .store.embedded import DEFAULT_STORE, EmbeddedStore
-from .store.query import FORMATS, QueryError, bundled, format_results, run_query
-from .store.remote import DEFAULT_RETRIES, DEFAULT_TIMEOUT
+from .store.query import (
+    FORMATS,
+    QueryError,
+    bundled,
+    check_format,
+    format_results,
+    query_form,
+    resolve_query,
+    run_query,
+)
+from .store.remote import DEFAULT_RETRIES, DEFAULT_TIMEOUT, WRITERS
 from .terms import DEFAULT_BASE
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -403,7 +413,7 @@ def vocab_doc(output, check):
         if not output:
             raise click.UsageError("--check needs --output FILE")
         try:
-            current = open(output, encoding="utf-8").read()
+            current = Path(output).read_text(encoding="utf-8")
         except OSError as err:
             click.echo(f"kg: error: cannot read {output}: {printable(err.strerror or str(err))}", err=True)
             sys.exit(EXIT_FAILED)
@@ -427,26 +437,39 @@ def vocab_doc(output, check):
 def _remote_options(f):
     """Options shared by every command that talks to a server."""
     for option in reversed([
-        click.option("--user", envvar="KG_USER", show_envvar=True, help="User name for HTTP basic auth."),
+        click.option("--user", envvar="KG_USER", show_envvar=True,
+                     help="User name for HTTP authentication (Basic or Digest, as the server asks)."),
         click.option("--password", envvar="KG_PASSWORD", show_envvar=True,
-                     help="Password for HTTP basic auth (prefer the environment variable: "
+                     help="Password for HTTP authentication (prefer the environment variable: "
                           "options show in the process list)."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
-                     help="Seconds to wait for the server on each request."),
+                     help="Seconds one request may take, all of it: connecting, sending and receiving."),
         click.option("--retries", type=click.IntRange(min=0), default=DEFAULT_RETRIES, show_default=True,
-                     help="Retries (with exponential backoff) on connection errors and 5xx answers."),
+                     help="Retries (after 1 s, 2 s, 4 s, ...) on timeouts, dropped connections, 429 and 5xx "
+                          "answers; a refused connection fails at once."),
     ]):
         f = option(f)
     return f
 
 
-def _target(store_dir, endpoint, query_endpoint, user, password, timeout, retries):
+def _target(store_dir, endpoint, query_endpoint, user, password, timeout, retries, connections=WRITERS,
+            notify=None):
     """The store a command works on, as graph.open_store opens it; a bad URL is a usage error."""
     try:
         return open_store(store_dir, endpoint=endpoint, query_endpoint=query_endpoint, user=user,
-                          password=password, timeout=timeout, retries=retries)
+                          password=password, timeout=timeout, retries=retries, connections=connections,
+                          notify=notify)
     except ValueError as err:
         raise click.BadParameter(str(err)) from None
+
+
+def _notifier(progress: Progress | None = None, quiet: bool = False):
+    """Retries are shown as they happen (a server that is slow to answer is not silent)."""
+    def notify(message: str) -> None:
+        if progress is not None:
+            progress.clear()
+        click.echo(printable(f"kg: warning: {message}"), err=True)
+    return None if quiet else notify
 
 
 @main.command()
@@ -460,10 +483,12 @@ def _target(store_dir, endpoint, query_endpoint, user, password, timeout, retrie
               help="The server's SPARQL query URL, where it is not --endpoint itself "
                    "(Oxigraph: http://HOST:7878/query); kg reads its record of loaded graphs there.")
 @_remote_options
+@click.option("--connections", type=click.IntRange(min=1), default=WRITERS, show_default=True,
+              help="Requests a sync to a server sends at once.")
 @corpus_options
 @click.option("-v", "--verbose", is_flag=True, help="List every source added, updated and removed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems: no progress, no report of changes.")
-def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, retries, base,
+def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, retries, connections, base,
          max_file_size, jobs, site_url, verbose, quiet):
     """Load the graph of INPUTS (default: seeds/) into a triple store and keep it in step.
 
@@ -478,15 +503,17 @@ def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, r
     if query_endpoint and not endpoint:
         raise click.UsageError("--query-endpoint goes with --endpoint")
     _checked(base=base, max_file_size=max_file_size, jobs=jobs, site_url=site_url)
-    target = _target(store_dir, endpoint, query_endpoint, user, password, timeout, retries)
     report, progress = _reporting(quiet)
+    target = _target(store_dir, endpoint, query_endpoint, user, password, timeout, retries, connections,
+                     _notifier(progress, quiet) if endpoint else None)
     try:
         result = load_corpus(inputs or ("seeds",), target, base=base, max_file_size=max_file_size, jobs=jobs,
                              report=report, progress=progress, site_url=site_url)
     except LoadError as err:
+        progress.finish()
         click.echo(f"kg: error: {printable(str(err))}", err=True)
         if err.result is not None:
-            _report_load(err.result, verbose=True, err=True)
+            _report_failed_load(err.result, verbose)
         sys.exit(EXIT_FAILED)
     except KeyboardInterrupt:
         click.echo("kg: interrupted; " + (
@@ -507,29 +534,55 @@ def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, r
 _LISTED = 20  # changed sources listed without --verbose
 
 
-def _report_load(result, verbose: bool, err: bool = False) -> None:
+def _report_load(result, verbose: bool) -> None:
     p = result.plan
     listed = 0
     for state, iris in (("added", p.added), ("updated", p.updated), ("removed", p.removed)):
         for rel in result.sources(iris):
             if verbose or listed < _LISTED:
-                click.echo(printable(f"{state:<8} {rel}"), err=err)
+                click.echo(printable(f"{state:<8} {rel}"))
             listed += 1
     if listed > _LISTED and not verbose:
-        click.echo(f"... and {listed - _LISTED} more (--verbose lists them all)", err=err)
+        click.echo(f"... and {listed - _LISTED} more (--verbose lists them all)")
     n = {state: len(result.sources(getattr(p, state))) for state in ("added", "updated", "removed", "unchanged")}
-    planned = "planned: " if result.error else ""
-    lines = [f"{result.target}: {planned}sources {n['added']} added, {n['updated']} updated, {n['removed']} removed, "
-             f"{n['unchanged']} unchanged; corpus graph {result.corpus_graph()}; "
-             f"triples {result.triples_before:,} -> {result.triples_after:,}; {result.seconds:.2f} s"]
-    if result.error:
-        lines.append(f"NOT complete: {len(result.written)} of {len(p.writes)} graphs written, "
-                     f"{len(result.deleted)} of {len(p.removed)} removed")
-        todo = [f"  not written: {iri}" for iri in p.writes if iri not in set(result.written)]
-        todo += [f"  not removed: {iri}" for iri in p.removed if iri not in set(result.deleted)]
-        lines += todo + (["the next kg load redoes them"] if todo else [])
-    for line in lines:
-        click.echo(printable(line), err=err)
+    click.echo(printable(
+        f"{result.target}: sources {n['added']} added, {n['updated']} updated, {n['removed']} removed, "
+        f"{n['unchanged']} unchanged; corpus graph {result.corpus_graph()}; "
+        f"triples {result.triples_before:,} -> {result.triples_after:,}; {result.seconds:.2f} s"))
+
+
+def _report_failed_load(result, verbose: bool) -> None:
+    """After the error line: what was done before the failure and what was not, once each."""
+    p = result.plan
+    written, deleted = set(result.written), set(result.deleted)
+    if not written and not deleted:
+        return  # the error says that nothing was written
+    click.echo(printable(
+        f"kg: {result.target}: NOT complete: {len(written)} of {len(p.writes)} graphs written, "
+        f"{len(deleted)} of {len(p.removed)} removed; triples {result.triples_before:,} -> "
+        f"{result.triples_after:,}; {result.seconds:.2f} s"), err=True)
+    todo = [(verb, iri) for verb, iris, done in (("written", p.writes, written), ("removed", p.removed, deleted))
+            for iri in iris if iri not in done]
+    if not todo:
+        return
+
+    corpus_iri = corpus_graph_iri(result.corpus.base)
+
+    def name(iri: str) -> str:
+        rel = result.sources([iri])
+        return "the corpus graph" if iri == corpus_iri else rel[0] if rel else iri
+
+    if verbose:
+        for verb, iri in todo:
+            click.echo(printable(f"  not {verb}: {name(iri)}"), err=True)
+        click.echo("kg: the next kg load does them", err=True)
+        return
+    for verb in ("written", "removed"):
+        names = [name(iri) for v, iri in todo if v == verb]
+        if names:
+            more = f", and {len(names) - _LISTED} more (--verbose lists them all)" if len(names) > _LISTED else ""
+            click.echo(printable(f"kg: not {verb}: {', '.join(names[:_LISTED])}{more}"), err=True)
+    click.echo("kg: the next kg load does them", err=True)
 
 
 @main.command()
@@ -537,7 +590,8 @@ def _report_load(result, verbose: bool, err: bool = False) -> None:
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind the query variable ?NAME to VALUE (a string; <IRI> for an IRI). Repeatable.")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="Output of SELECT and ASK. CONSTRUCT and DESCRIBE print Turtle.")
+              help="SELECT and ASK: table, csv, tsv or json. CONSTRUCT and DESCRIBE: ttl (Turtle, "
+                   "also for table) or nt (N-Triples).")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None,
               help=f"Folder of the embedded store.  [default: {DEFAULT_STORE}]")
 @click.option("--endpoint", metavar="URL",
@@ -548,8 +602,9 @@ def query(query_arg, params, fmt, store_dir, endpoint, user, password, timeout, 
     """Run a SPARQL QUERY on the store: SPARQL text, a .rq file, or a bundled query's name.
 
     SELECT prints a table (or --format csv, tsv, json), ASK prints true or false,
-    CONSTRUCT and DESCRIBE print Turtle. In the embedded store the default graph is
-    the union of all named graphs, so queries need no GRAPH clauses.
+    CONSTRUCT and DESCRIBE print Turtle (or --format nt, N-Triples). In the embedded
+    store the default graph is the union of all named graphs, so queries need no GRAPH
+    clauses.
     """
     if list_:
         queries = bundled()
@@ -562,7 +617,12 @@ def query(query_arg, params, fmt, store_dir, endpoint, user, password, timeout, 
         raise click.UsageError("give a QUERY (SPARQL text, a .rq file or a bundled name; kg query --list)")
     if store_dir and endpoint:
         raise click.UsageError("give --store or --endpoint, not both")
-    target = _target(store_dir, endpoint, None, user, password, timeout, retries)
+    try:
+        check_format(query_form(resolve_query(query_arg)[0]), fmt)
+    except QueryError as err:
+        raise click.UsageError(str(err)) from None
+    target = _target(store_dir, endpoint, None, user, password, timeout, retries,
+                     notify=_notifier() if endpoint else None)
     try:
         results = run_query(query_arg, target, params)
         out = format_results(results, fmt)

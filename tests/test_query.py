@@ -249,3 +249,22 @@ def test_control_characters_in_results_are_escaped(write_corpus, tmp_path):
     graph.load([corpus], tmp_path / "store")
     run_ = kg("query", "SELECT ?h { ?a <https://schema.org/headline> ?h }", "--store", str(tmp_path / "store"))
     assert "\x1b" not in run_.stdout and "\\x1b[31m" in run_.stdout
+
+
+def test_construct_prints_n_triples_with_format_nt(ai_store):
+    q = ("PREFIX schema: <https://schema.org/> CONSTRUCT { ?a schema:headline ?h } "
+         "WHERE { ?a schema:headline ?h ; <https://w3id.org/kg-news/vocab#sourceFile> ?f }")
+    run_ = kg("query", q, "--format", "nt", "--store", str(ai_store.path))
+    assert run_.returncode == 0, run_.stderr
+    assert "@prefix" not in run_.stdout and len(run_.stdout.splitlines()) == 95
+    triples = list(pyoxigraph.parse(run_.stdout.encode(), format=pyoxigraph.RdfFormat.N_TRIPLES))
+    ttl = kg("query", q, "--format", "ttl", "--store", str(ai_store.path)).stdout
+    assert set(triples) == set(pyoxigraph.parse(ttl.encode(), format=pyoxigraph.RdfFormat.TURTLE))
+
+
+@pytest.mark.parametrize("query,fmt", [("SELECT * { ?s ?p ?o } LIMIT 1", "nt"), ("ASK { ?s ?p ?o }", "ttl"),
+                                       ("CONSTRUCT WHERE { ?s ?p ?o }", "csv"), ("DESCRIBE <http://a>", "json")])
+def test_a_format_that_does_not_fit_the_query_is_a_usage_error(ai_store, query, fmt):
+    run_ = kg("query", query, "--format", fmt, "--store", str(ai_store.path))
+    assert run_.returncode == 2 and "Traceback" not in run_.stderr
+    assert f"--format {fmt} is for" in run_.stderr

@@ -8,6 +8,7 @@ start of the query's WHERE group: a value can only ever be that one term.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -32,9 +33,13 @@ from pyoxigraph import (
 from ..problems import printable
 from ..terms import PREFIXES, XSD
 from .embedded import EmbeddedStore, StoreError
-from .remote import GraphStoreClient, RemoteError, RemoteStore
+from .remote import GRAPH_ACCEPT, RESULTS_ACCEPT, GraphStoreClient, RemoteError, RemoteStore
 
-FORMATS = ("table", "csv", "tsv", "json")
+TABLE_FORMATS = ("table", "csv", "tsv", "json")  # SELECT and ASK
+GRAPH_FORMATS = ("ttl", "nt")  # CONSTRUCT and DESCRIBE
+FORMATS = TABLE_FORMATS + GRAPH_FORMATS
+GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+XSD_BOOLEAN = XSD + "boolean"
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 _PARAM_DOC = re.compile(r"^#\s*param\s+([A-Za-z_]\w*)\s*:\s*(.*)$")
 _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "long", "int", "short",
@@ -142,8 +147,18 @@ _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _WORD = re.compile(r"[A-Za-z_][\w.:-]*")
 
 
+def query_form(query: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the query's form (None when it has none of them)."""
+    return _scan(query)[0]
+
+
 def where_brace(query: str) -> int | None:
-    """Index of the ``{`` that opens the query's top-level WHERE group.
+    """Index of the ``{`` that opens the query's top-level WHERE group."""
+    return _scan(query)[1]
+
+
+def _scan(query: str) -> tuple[str | None, int | None]:
+    """The query's form and the index of the ``{`` that opens its top-level WHERE group.
 
     A small lexer: comments, strings and IRIs are skipped, so braces or the
     word WHERE inside them do not count. CONSTRUCT's template is passed over.
@@ -173,13 +188,14 @@ def where_brace(query: str) -> int | None:
         elif c == "{":
             if depth == 0:
                 if after_where or form in ("SELECT", "ASK", "DESCRIBE") or groups == 1:
-                    return i
+                    return form, i
                 groups += 1
             depth += 1
         elif c == "}":
             depth -= 1
         elif c.isalpha() or c == "_":
             m = _WORD.match(query, i)
+            assert m is not None  # a letter or _ always starts a word
             word = m.group(0).upper()
             if depth == 0 and ":" not in word:
                 if word == "WHERE":
@@ -189,7 +205,7 @@ def where_brace(query: str) -> int | None:
             i = m.end()
             continue
         i += 1
-    return None
+    return form, None
 
 
 def _skip_string(text: str, i: int) -> int:
@@ -232,25 +248,79 @@ def run_embedded(store: Store, query: str, params: dict | None = None):
 
 
 def run_remote(client: GraphStoreClient, query: str, params: dict | None = None):
-    """The same on a SPARQL endpoint; the answer is parsed by pyoxigraph."""
+    """The same on a SPARQL endpoint, asking for the media type of the query's form; the answer
+    is parsed by pyoxigraph, and typed values a server writes wrongly are put right."""
     text = bind_values(query, params or {})
+    form = query_form(text)
+    graph_form = form in GRAPH_FORMS
     try:
-        answer = client.query(text)
+        answer = client.query(text, accept=GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT)
     except RemoteError as err:
         if err.status == 400:
             raise QueryError(syntax_message(text, err.detail, "the endpoint rejected the query")) from None
         raise QueryError(str(err)) from None
-    media = answer.content_type.split(";")[0].strip().lower()
+    if answer.max_rows is not None:
+        client.http.notify(f"{client.query_url} cut its answer at {answer.max_rows:,} rows (Virtuoso: "
+                           f"ResultSetMaxRows in virtuoso.ini): the results are incomplete")
+    media = answer.media_type
+    results_format = QueryResultsFormat.from_media_type(media) if media else None
+    rdf_format = RdfFormat.from_media_type(media) if media else None
+    expected = "RDF (N-Triples or Turtle)" if graph_form else "SPARQL results (JSON or XML)"
+    if (rdf_format if graph_form else results_format) is None:
+        raise QueryError(f"{client.query_url} answered a {form or 'SPARQL'} query with "
+                         f"{media or 'no content type'}, not {expected}")
     try:
-        results_format = QueryResultsFormat.from_media_type(media)
-        if results_format is not None:
-            return parse_query_results(answer.body, format=results_format)
-        rdf_format = RdfFormat.from_media_type(media)
-        if rdf_format is not None:
+        if graph_form:
+            assert rdf_format is not None
             return list(parse(answer.body, format=rdf_format))
+        assert results_format is not None
+        results = parse_query_results(answer.body, format=results_format)
+        return normalised(results) if isinstance(results, QuerySolutions) else results
     except (SyntaxError, ValueError) as err:
         raise QueryError(f"cannot read the answer of {client.query_url} ({media}): {printable(str(err))}") from None
-    raise QueryError(f"{client.query_url} answered with {media or 'no content type'}, not SPARQL results or RDF")
+
+
+def normalised(solutions: QuerySolutions) -> QuerySolutions:
+    """The solutions with booleans in their canonical form: Virtuoso writes ``true`` and
+    ``false`` as 1 and 0 (``"1"^^xsd:boolean``), the same values, spelled otherwise."""
+    names = [v.value for v in solutions.variables]
+    rows = []
+    for solution in solutions:
+        row = {}
+        for name in names:
+            term = solution[name]
+            if term is not None:
+                row[name] = _json_term(_canonical(term))
+        rows.append(row)
+    document = {"head": {"vars": names}, "results": {"bindings": rows}}
+    parsed = parse_query_results(json.dumps(document).encode("utf-8"), format=QueryResultsFormat.JSON)
+    assert isinstance(parsed, QuerySolutions)
+    return parsed
+
+
+def _canonical(term):
+    if isinstance(term, Literal) and term.datatype.value == XSD_BOOLEAN and term.value in ("1", "0"):
+        return Literal("true" if term.value == "1" else "false", datatype=term.datatype)
+    return term
+
+
+def _json_term(term) -> dict:
+    """One term as SPARQL 1.1 JSON results write it."""
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, Literal):
+        if term.language:
+            return {"type": "literal", "value": term.value, "xml:lang": term.language}
+        if term.datatype.value == XSD + "string":
+            return {"type": "literal", "value": term.value}
+        return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+    if isinstance(term, Triple):
+        return {"type": "triple", "value": {"subject": _json_term(term.subject),
+                                            "predicate": _json_term(term.predicate),
+                                            "object": _json_term(term.object)}}
+    raise QueryError(f"unexpected term in the results: {printable(str(term))}")
 
 
 def syntax_message(query: str, message: str, lead: str = "syntax error in the query") -> str:
@@ -268,22 +338,35 @@ def syntax_message(query: str, message: str, lead: str = "syntax error in the qu
 
 # --- output -----------------------------------------------------------------------
 
-def format_results(results, fmt: str = "table") -> bytes:
-    """Bytes to print: a table or SPARQL CSV/TSV/JSON for SELECT and ASK; Turtle for graphs."""
+def check_format(form: str | None, fmt: str) -> None:
+    """A usage error when the output format does not fit the query's form (before running it)."""
     if fmt not in FORMATS:
         raise QueryError(f"unknown format '{fmt}'; known: {', '.join(FORMATS)}")
+    if form in GRAPH_FORMS and fmt not in GRAPH_FORMATS + ("table",):
+        raise QueryError(f"--format {fmt} is for SELECT and ASK; a {form} query prints Turtle (ttl) "
+                         f"or N-Triples (nt)")
+    if form in ("SELECT", "ASK") and fmt in GRAPH_FORMATS:
+        raise QueryError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; a {form} query prints "
+                         f"{', '.join(TABLE_FORMATS)}")
+
+
+def format_results(results, fmt: str = "table") -> bytes:
+    """Bytes to print: a table or SPARQL CSV/TSV/JSON for SELECT and ASK; Turtle (the default)
+    or N-Triples for graphs, sorted, so that the same graph always prints the same."""
+    form = "CONSTRUCT" if isinstance(results, list) else "ASK" if isinstance(results, QueryBoolean) else "SELECT"
+    check_format(form, fmt)
     if isinstance(results, list):  # CONSTRUCT, DESCRIBE
-        if fmt != "table":
-            raise QueryError(f"--format {fmt} is for SELECT and ASK; CONSTRUCT and DESCRIBE print Turtle")
         triples = sorted(set(results), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        if fmt == "nt":
+            return serialize(triples, format=RdfFormat.N_TRIPLES) or b""
         return serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b""
     if isinstance(results, QueryBoolean):
         if fmt == "table":
             return b"true\n" if bool(results) else b"false\n"
-        return results.serialize(format=_RESULTS[fmt]) + (b"" if fmt == "json" else b"\n")
+        return (results.serialize(format=_RESULTS[fmt]) or b"") + (b"" if fmt == "json" else b"\n")
     if fmt == "table":
         return table(results).encode("utf-8")
-    return results.serialize(format=_RESULTS[fmt])
+    return results.serialize(format=_RESULTS[fmt]) or b""
 
 
 _RESULTS = {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV, "json": QueryResultsFormat.JSON}

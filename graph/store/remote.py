@@ -1,47 +1,66 @@
-"""A client for a remote store: SPARQL 1.1 Graph Store HTTP Protocol and SPARQL queries.
+"""A client for a remote store: SPARQL 1.1 Graph Store HTTP Protocol and SPARQL queries,
+and a Graph Store endpoint as a load target.
 
-urllib3 rather than urllib: it keeps the connection open between requests
-(a sync of 10,000 files is 10,000 PUTs; keep-alive measured about 1.8x faster
-against a local Oxigraph server) and brings retries with exponential backoff on
-connection errors and on 5xx answers (PUT and DELETE are idempotent, and a
-query does not change the store, so each may be sent again).
-
-urllib3 is imported only when a server is used: it imports logging, whose fork
-handlers would swallow a Ctrl-C arriving while kg forks its worker processes.
+A large sync is written at the server's speed: graphs are PUT over several
+connections at once, and an Oxigraph server (known by its Server header) gets
+the new graphs as N-Quads in a few POSTs through its bulk loader instead. No
+other server is sent N-Quads: a POST without ``?graph=`` means something else to
+each (Virtuoso answers it with 200 and an HTML page, and stores nothing).
 """
 from __future__ import annotations
 
+import concurrent.futures as cf
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, parse_query_results, serialize
+from pyoxigraph import (
+    Literal,
+    NamedNode,
+    QueryResultsFormat,
+    QuerySolution,
+    QuerySolutions,
+    RdfFormat,
+    parse_query_results,
+    serialize,
+)
 
 from ..identity.iris import sync_graph_iri
 from ..problems import printable
-from .sync import Applied, Graphs, Plan, Recorded, TargetError, parse_record, record_quads, record_query, recorded_after
+from .http import (
+    BACKOFF,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    Answer,
+    Http,
+    RemoteError,
+    check_url,
+    excerpt,
+)
+from .sync import (
+    Applied,
+    Graphs,
+    Plan,
+    Recorded,
+    parse_record,
+    record_quads,
+    record_query,
+    recorded_after,
+)
 
-RETRY_STATUS = (500, 502, 503, 504)
-DEFAULT_TIMEOUT = 60.0
-DEFAULT_RETRIES = 3
-DEFAULT_BACKOFF = 0.5  # urllib3: the first retry at once, then after 1 s, 2 s, 4 s, ...
-# Results the client can parse: SPARQL results as JSON (SELECT, ASK), N-Triples (CONSTRUCT, DESCRIBE).
-QUERY_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+__all__ = ["DEFAULT_RETRIES", "DEFAULT_TIMEOUT", "GraphStoreClient", "RemoteError", "RemoteStore"]
 
-
-class RemoteError(TargetError):
-    """A request that failed for good: names the method, URL and, when there was an answer, its status."""
-
-    def __init__(self, method: str, url: str, status: int | None, detail: str):
-        self.method, self.url, self.status, self.detail = method, url, status, detail
-        where = f"{method} {url}"
-        super().__init__(f"{where}: HTTP {status}: {detail}" if status is not None else f"{where}: {detail}")
+WRITERS = 4  # connections a sync writes over at once (measured: bench/README.md, "kg load --endpoint")
+BULK_BATCH = 32 << 20  # bytes of N-Quads per bulk POST to Oxigraph
+RECORD_PAGE = 5000  # rows of the record read per query (Virtuoso answers at most 10,000)
+RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 
 
 @dataclass
-class Answer:
-    status: int
-    content_type: str
-    body: bytes
+class Selected:
+    rows: list[QuerySolution]
+    max_rows: int | None = None  # the server cut the answer at this many rows (Virtuoso's ResultSetMaxRows)
 
 
 class GraphStoreClient:
@@ -49,34 +68,25 @@ class GraphStoreClient:
 
     def __init__(self, store_url: str, query_url: str | None = None, user: str | None = None,
                  password: str | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 retries: int = DEFAULT_RETRIES, backoff: float = DEFAULT_BACKOFF):
-        import urllib3
-        from urllib3.util import Retry
+                 retries: int = DEFAULT_RETRIES, backoff: float = BACKOFF, connections: int = WRITERS,
+                 notify: Callable[[str], None] | None = None):
+        self.store_url = check_url(store_url)
+        self.query_url = check_url(query_url) if query_url else self.store_url
+        self.connections = connections
+        self.http = Http(user, password, timeout, retries, backoff, connections, notify)
+        self.server = ""  # the Server header of the last answer
 
-        self.store_url = _check_url(store_url)
-        self.query_url = _check_url(query_url) if query_url else self.store_url
-        headers = {"User-Agent": "kg (https://w3id.org/kg-news)"}
-        if user is not None or password is not None:
-            headers.update(urllib3.make_headers(basic_auth=f"{user or ''}:{password or ''}"))
-        retry = Retry(
-            total=retries, connect=retries, read=retries, status=retries, other=0,
-            backoff_factor=backoff, status_forcelist=RETRY_STATUS,
-            allowed_methods=frozenset({"GET", "PUT", "DELETE", "POST"}),
-            raise_on_status=False, respect_retry_after_header=True,
-        )
-        self._headers = headers  # sent with every request (urllib3 replaces pool headers per request)
-        self._http = urllib3.PoolManager(
-            retries=retry,
-            timeout=urllib3.Timeout(connect=min(timeout, 10.0), read=timeout),
-        )
+    @property
+    def software(self) -> str:
+        """'oxigraph', 'virtuoso' or '' (unknown): the server's own name, lower-case."""
+        name = self.server.split("/")[0].strip().lower()
+        return name if name in ("oxigraph", "virtuoso") else ""
 
     # --- Graph Store Protocol ----------------------------------------------
 
     def graph_url(self, graph_iri: str) -> str:
         """``?graph=IRI`` (indirect identification), appended to any query the URL has."""
-        parts = urlsplit(self.store_url)
-        query = "&".join(p for p in (parts.query, urlencode({"graph": graph_iri})) if p)
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+        return _with_query(self.store_url, urlencode({"graph": graph_iri}))
 
     def put_graph(self, graph_iri: str, ntriples: bytes) -> None:
         """Replace the graph's content (it is created when absent).
@@ -96,9 +106,15 @@ class GraphStoreClient:
         self._expect(answer, "DELETE", url)
         return True
 
+    def bulk_load(self, nquads: bytes) -> None:
+        """Add N-Quads to the dataset with Oxigraph's bulk loader (``POST /store`` without
+        ``?graph=``; ``no_transaction``: not atomic, which kg's record makes safe)."""
+        url = _with_query(self.store_url, "no_transaction&lenient")
+        self._expect(self._send("POST", url, nquads, {"Content-Type": "application/n-quads"}), "POST", url)
+
     # --- SPARQL protocol ----------------------------------------------------
 
-    def query(self, sparql: str, accept: str = QUERY_ACCEPT) -> Answer:
+    def query(self, sparql: str, accept: str = RESULTS_ACCEPT) -> Answer:
         """POST the query as a form (the one way every SPARQL 1.1 server accepts)."""
         body = urlencode({"query": sparql}).encode("utf-8")
         answer = self._send("POST", self.query_url, body, {
@@ -106,54 +122,65 @@ class GraphStoreClient:
         self._expect(answer, "POST", self.query_url)
         return answer
 
+    def select(self, sparql: str) -> Selected:
+        """A SELECT's solutions, read whole (SPARQL JSON or XML results)."""
+        answer = self.query(sparql)
+        try:
+            results = parse_query_results(answer.body, format=QueryResultsFormat.from_media_type(answer.media_type)
+                                          or QueryResultsFormat.JSON)
+            if not isinstance(results, QuerySolutions):
+                raise RemoteError("POST", self.query_url, answer.status, "a SELECT query got no solutions")
+            rows = list(results)  # pyoxigraph parses as it iterates: errors come here
+        except (SyntaxError, ValueError) as err:
+            raise RemoteError("POST", self.query_url, answer.status,
+                              f"the answer is not SPARQL results ({answer.media_type or 'no content type'}: "
+                              f"{printable(str(err))}); is this a SPARQL query endpoint? (--query-endpoint)") from None
+        return Selected(rows, answer.max_rows)
+
     # --- plumbing -------------------------------------------------------------
 
     def _send(self, method: str, url: str, body: bytes | None = None, headers: dict | None = None) -> Answer:
-        from urllib3.exceptions import HTTPError as _Urllib3Error
+        answer = self.http.request(method, url, body, headers)
+        self.server = answer.server or self.server
+        return answer
 
-        try:
-            r = self._http.request(method, url, body=body, headers={**self._headers, **(headers or {})},
-                                   preload_content=True)
-        except _Urllib3Error as err:
-            raise RemoteError(method, url, None, _reason(err)) from None
-        return Answer(r.status, r.headers.get("Content-Type", ""), r.data or b"")
-
-    @staticmethod
-    def _expect(answer: Answer, method: str, url: str) -> None:
+    def _expect(self, answer: Answer, method: str, url: str) -> None:
         if 200 <= answer.status < 300:
             return
-        text = answer.body.decode("utf-8", "replace").strip()
-        if len(text) > 500:
-            text = text[:500] + " ..."
-        reason = {401: "unauthorized (check --user/--password or KG_USER/KG_PASSWORD)",
-                  403: "forbidden", 404: "not found (check the URL)"}.get(answer.status, "")
-        detail = "; ".join(p for p in (reason, printable(text)) if p) or "no message from the server"
-        raise RemoteError(method, url, answer.status, detail)
+        if 300 <= answer.status < 400:
+            where = f"to {answer.location}" if answer.location else "without a Location"
+            raise RemoteError(method, url, answer.status, f"redirected {where}; kg does not follow redirects "
+                                                          f"(a write could land elsewhere): give the final URL",
+                              answer.attempts, answer.seconds)
+        reason = {401: self._unauthorized(answer), 403: "forbidden", 404: "not found (check the URL)",
+                  405: "method not allowed (is this the right endpoint?)",
+                  415: "unsupported media type (is this the right endpoint?)"}.get(answer.status, "")
+        detail = "; ".join(p for p in (reason, excerpt(answer.body)) if p) or "no message from the server"
+        if answer.status == 403 and self.software == "virtuoso" and method in ("PUT", "DELETE"):
+            detail += ("; Virtuoso lets /sparql-graph-crud write only after GRANT SPARQL_UPDATE TO \"SPARQL\", "
+                       "or use /sparql-graph-crud-auth with --user and --password (README, Virtuoso)")
+        raise RemoteError(method, url, answer.status, detail, answer.attempts, answer.seconds)
+
+    def _unauthorized(self, answer: Answer) -> str:
+        schemes = " or ".join(sorted({c.scheme.capitalize() for c in answer.challenges}))
+        asked = f"the server asks for {schemes} authentication; " if schemes else ""
+        if self.http.has_credentials:
+            return f"unauthorized: {asked}the user or password was refused (--user/--password or KG_USER/KG_PASSWORD)"
+        return f"unauthorized: {asked}give --user and --password (or KG_USER and KG_PASSWORD)"
 
     def close(self) -> None:
-        self._http.clear()
+        self.http.close()
 
 
-def _check_url(url: str) -> str:
+def _with_query(url: str, extra: str) -> str:
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"not an http(s) URL: {url!r}")
-    return url
-
-
-def _reason(err: Exception) -> str:
-    """The root cause of a connection failure, without urllib3's wrapping."""
-    cause = getattr(err, "reason", None) or err
-    text = str(cause)
-    if "Connection refused" in text:
-        return "connection refused (is the server running?)"
-    if "timed out" in text.lower():
-        return "timed out"
-    return printable(text)
+    query = "&".join(p for p in (parts.query, extra) if p)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
 class RemoteStore:
-    """A Graph Store Protocol endpoint as a load target: one PUT or DELETE per named graph.
+    """A Graph Store Protocol endpoint as a load target: one PUT or DELETE per named graph
+    (or, on Oxigraph, bulk POSTs of the new ones).
 
     The record in the sync graph is written twice: first with the graphs about
     to change listed without a hash, then with the new hashes of the graphs
@@ -168,56 +195,124 @@ class RemoteStore:
         return self.client.store_url
 
     def read_record(self, base: str) -> dict[str, Recorded]:
-        try:
-            answer = self.client.query(record_query(base), accept="application/sparql-results+json, "
-                                                                 "application/sparql-results+xml;q=0.5")
-        except RemoteError as err:
-            if err.status in (400, 404, 405, 415) and self.client.query_url == self.client.store_url:
-                err.args = (f"{err} (kg reads its record of loaded graphs with a SPARQL query: "
-                            f"give the server's query URL with --query-endpoint)",)
-            raise
-        media = answer.content_type.split(";")[0].strip().lower()
-        try:
-            results_format = QueryResultsFormat.from_media_type(media) or QueryResultsFormat.JSON
-            results = parse_query_results(answer.body, format=results_format)
-        except (SyntaxError, ValueError) as err:
-            raise RemoteError("POST", self.client.query_url, answer.status,
-                              f"the answer is not SPARQL JSON results ({printable(str(err))}); "
-                              f"is this a SPARQL query endpoint? (--query-endpoint)") from None
-        if not isinstance(results, QuerySolutions):
-            raise RemoteError("POST", self.client.query_url, answer.status, "a SELECT query got no solutions")
-        return parse_record(results)
+        """The record, read in pages ordered by graph IRI: servers cut long answers, Virtuoso
+        silently at 10,000 rows (ResultSetMaxRows; its sorts refuse OFFSET beyond that too), so
+        each page starts after the last graph of the one before."""
+        record: dict[str, Recorded] = {}
+        after = ""
+        while True:
+            try:
+                page = self.client.select(
+                    f"SELECT ?g ?hash ?n ?key WHERE {{ {{ {record_query(base)} }} "
+                    f"FILTER (STR(?g) > {Literal(after)}) }} ORDER BY STR(?g) LIMIT {RECORD_PAGE}")
+            except RemoteError as err:
+                if err.status in (400, 404, 405, 415) and self.client.query_url == self.client.store_url:
+                    hint = ("kg reads its record of loaded graphs with a SPARQL query: "
+                            "give the server's query URL with --query-endpoint")
+                    err.args = (f"{err} ({hint})",)
+                raise
+            found = parse_record(page.rows)
+            record.update(found)
+            if not found or (len(page.rows) < RECORD_PAGE and page.max_rows is None):
+                return record
+            after = max(found)
 
-    def apply(self, base: str, graphs: Graphs, p: Plan,
-              before: dict[str, Recorded]) -> Applied:
+    def apply(self, base: str, graphs: Graphs, p: Plan, before: dict[str, Recorded]) -> Applied:
         if not p.changes and not p.rekeyed:
             return Applied([], [], recorded_after(graphs, before, p, (), ()))
         sync = sync_graph_iri(base)
         pending = recorded_after(graphs, before, p, (), ())
         try:
             self.client.put_graph(sync, _record_bytes(base, pending))
+            bulk = self._bulk_targets(p)
         except RemoteError as err:
-            return Applied([], [], before, f"{err} (nothing was written)")
-        written: list[str] = []
-        deleted: list[str] = []
-        error = None
-        try:
-            for iri, ntriples in graphs.contents(p.writes):
-                self.client.put_graph(iri, ntriples)
-                written.append(iri)
-            for iri in p.removed:
-                self.client.delete_graph(iri)
-                deleted.append(iri)
-        except RemoteError as err:
-            error = str(err)
-        record = recorded_after(graphs, before, p, written, deleted)
+            return Applied([], [], before, f"{err}; nothing was written")
+        writes = _Writes(self.client, bulk)
+        writes.run(graphs.contents(p.writes), p.removed)
+        error = writes.error
+        record = recorded_after(graphs, before, p, writes.written, writes.deleted)
         try:
             self.client.put_graph(sync, _record_bytes(base, record))
         except RemoteError as err:
-            error = error or f"{err} (the graphs were written, but not their hashes: the next load rewrites them)"
+            error = error or (f"cannot record what was written: {err}; the graphs were written, but not "
+                              f"their hashes: the next load writes them again")
             record = pending
-        return Applied(written, deleted, record, error)
+        return Applied(sorted(writes.written), sorted(writes.deleted), record, error)
+
+    def _bulk_targets(self, p: Plan) -> set[str]:
+        """The graphs an Oxigraph server can take through its bulk loader: new ones it does not
+        hold (the bulk loader adds, it does not replace)."""
+        if self.client.software != "oxigraph" or not p.added:
+            return set()
+        held = {row["g"].value for row in self.client.select("SELECT ?g WHERE { GRAPH ?g { } }").rows
+                if isinstance(row["g"], NamedNode)}
+        return set(p.added) - held
+
+
+class _Writes:
+    """The PUTs (or bulk POSTs) and DELETEs of one sync, over several connections; the first
+    failure stops it, and what was done before it is kept."""
+
+    def __init__(self, client: GraphStoreClient, bulk: set[str]):
+        self.client, self.bulk = client, bulk
+        self.written: list[str] = []
+        self.deleted: list[str] = []
+        self.error: str | None = None
+
+    def run(self, contents: Iterator[tuple[str, bytes]], removed: Iterable[str]) -> None:
+        workers = max(1, self.client.connections)
+        with cf.ThreadPoolExecutor(workers, thread_name_prefix="kg-write") as pool:
+            running: dict[cf.Future, tuple[str, list[str]]] = {}
+            batch: list[bytes] = []
+            batch_iris: list[str] = []
+            held = 0
+
+            def submit(kind: str, iris: list[str], fn, *args) -> None:
+                # One request per connection, none queued: memory holds a few graphs, not the
+                # corpus, and after a failure nothing more is sent.
+                while len(running) >= workers:
+                    self._collect(running, cf.FIRST_COMPLETED)
+                if not self.error:
+                    running[pool.submit(fn, *args)] = (kind, iris)
+
+            for iri, ntriples in contents:
+                if self.error:
+                    break
+                if iri in self.bulk:
+                    batch.append(ntriples.replace(b" .\n", f" <{iri}> .\n".encode()))
+                    batch_iris.append(iri)
+                    held += len(ntriples)
+                    if held >= BULK_BATCH:
+                        submit("bulk", batch_iris, self.client.bulk_load, b"".join(batch))
+                        batch, batch_iris, held = [], [], 0
+                else:
+                    submit("put", [iri], self.client.put_graph, iri, ntriples)
+            if batch and not self.error:
+                submit("bulk", batch_iris, self.client.bulk_load, b"".join(batch))
+            for iri in removed:
+                if self.error:
+                    break
+                submit("delete", [iri], self.client.delete_graph, iri)
+            self._collect(running, cf.ALL_COMPLETED)
+
+    def _collect(self, running: dict, when: str) -> None:
+        done, _ = cf.wait(list(running), return_when=when)
+        for future in done:
+            kind, iris = running.pop(future)
+            if future.cancelled():
+                continue
+            err = future.exception()
+            if err is None:
+                (self.deleted if kind == "delete" else self.written).extend(iris)
+            elif self.error is None:
+                if not isinstance(err, RemoteError):
+                    raise err
+                what = (f"cannot write graph {iris[0]}" if kind == "put" else f"cannot remove graph {iris[0]}"
+                        if kind == "delete" else f"cannot bulk-load {len(iris)} new graphs")
+                self.error = f"{what}: {err}"
+                for queued in running:  # stop: what has not started is not sent
+                    queued.cancel()
 
 
 def _record_bytes(base: str, record: dict[str, Recorded]) -> bytes:
-    return serialize([q.triple for q in record_quads(base, record)], format=RdfFormat.N_TRIPLES)
+    return serialize([q.triple for q in record_quads(base, record)], format=RdfFormat.N_TRIPLES) or b""

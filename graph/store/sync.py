@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolution
 
 from ..formats.rdf import encode_ntriples
 from ..identity.iris import sync_graph_iri
@@ -145,7 +145,7 @@ def record_query(base: str) -> str:
     )
 
 
-def parse_record(solutions: QuerySolutions) -> dict[str, Recorded]:
+def parse_record(solutions: Iterable[QuerySolution]) -> dict[str, Recorded]:
     recorded = {}
     for row in solutions:
         graph, digest, count, key = row["g"], row["hash"], row["n"], row["key"]
