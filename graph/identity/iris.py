@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 from .urls import normalize_url
 
 
+# Providers and topics are met in nearly every file, the same few thousand again and again:
+# their keys and IRIs are remembered rather than quoted anew (urllib's quote is slow).
+@lru_cache(maxsize=1 << 14)
 def provider_key(domain: str) -> str:
     """Providers are one node per domain: lower-case, without 'www.'."""
     key = domain.strip().lower().rstrip(".")
@@ -14,15 +18,18 @@ def provider_key(domain: str) -> str:
     return key[4:] if key.startswith("www.") else key
 
 
+@lru_cache(maxsize=1 << 14)
 def topic_key(label: str) -> str:
     """Topics compare without case and surrounding or repeated space."""
     return " ".join(label.split()).casefold()
 
 
+@lru_cache(maxsize=1 << 14)
 def provider_iri(base: str, domain: str) -> str:
     return base + "provider/" + quote(provider_key(domain), safe="", errors="replace")
 
 
+@lru_cache(maxsize=1 << 14)
 def topic_iri(base: str, label: str) -> str:
     # Injective: '_' is escaped before spaces become '_'.
     slug = quote(topic_key(label), safe="", errors="replace").replace("_", "%5F").replace("%20", "_")

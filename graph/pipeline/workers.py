@@ -12,6 +12,7 @@ main one, and a worker that dies is noticed at once instead of waited for.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -112,6 +113,9 @@ def _serve(work: Callable, conn: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    # What the worker inherited (the corpus, its identity tables) lives as long as it does:
+    # out of the collector's sight, its pages are not copied one by one as scans touch them.
+    gc.freeze()
     try:
         while True:
             message = conn.recv()
