@@ -9,7 +9,7 @@ Python API (the CLI is a thin layer over these; options are keyword-only):
     providers = graph.to_networkx(["seeds"], network="providers")  # who links to whom, weighted
     counts = graph.stats(["seeds"]).counts                      # what the graph would hold
     graph.load(["seeds"], graph.open_store("exports/store"))    # sync into the embedded store
-    rows = graph.run_query("topics", graph.open_store("exports/store"))  # pyoxigraph QuerySolutions
+    rows = graph.run_query("topics", graph.open_store("exports/store")).rows()  # plain dicts (or .to_dataframe())
 """
 from __future__ import annotations
 

@@ -268,3 +268,19 @@ def test_a_format_that_does_not_fit_the_query_is_a_usage_error(ai_store, query, 
     run_ = kg("query", query, "--format", fmt, "--store", str(ai_store.path))
     assert run_.returncode == 2 and "Traceback" not in run_.stderr
     assert f"--format {fmt} is for" in run_.stderr
+
+
+def test_results_as_plain_rows_and_a_dataframe(ai_store):
+    """SELECT results are rows of terms, plain dicts (rows()) or a pandas DataFrame."""
+    import pandas
+
+    results = graph.run_query("articles-per-provider", ai_store)
+    rows = results.rows()
+    assert rows and len(rows) == len(results)
+    assert all(isinstance(r["name"], str) and r["site"].startswith("https://") for r in rows)
+    assert all(type(r["articles"]) is int for r in rows)
+    assert [int(r["articles"].value) for r in results] == [r["articles"] for r in rows]
+    frame = results.to_dataframe()
+    assert isinstance(frame, pandas.DataFrame) and len(frame) == len(rows)
+    assert list(frame.columns) == ["name", "site", "articles"]
+    assert frame["articles"].sum() == sum(r["articles"] for r in rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -20,6 +21,7 @@ from pyoxigraph import (
     NamedNode,
     QueryBoolean,
     QueryResultsFormat,
+    QuerySolution,
     QuerySolutions,
     RdfFormat,
     Store,
@@ -242,7 +244,9 @@ def run_embedded(store: Store, query: str, params: dict | None = None):
         if "SELECT projection" in text:
             text += " (pyoxigraph binds a --param only for a variable the SELECT clause returns)"
         raise QueryError(f"the query failed: {printable(text)}") from None
-    if isinstance(results, (QuerySolutions, QueryBoolean)):
+    if isinstance(results, QuerySolutions):
+        return Solutions(results)
+    if isinstance(results, QueryBoolean):
         return results
     return list(results)
 
@@ -275,7 +279,7 @@ def run_remote(client: GraphStoreClient, query: str, params: dict | None = None)
             return list(parse(answer.body, format=rdf_format))
         assert results_format is not None
         results = parse_query_results(answer.body, format=results_format)
-        return normalised(results) if isinstance(results, QuerySolutions) else results
+        return Solutions(normalised(results)) if isinstance(results, QuerySolutions) else results
     except (SyntaxError, ValueError) as err:
         raise QueryError(f"cannot read the answer of {client.query_url} ({media}): {printable(str(err))}") from None
 
@@ -338,6 +342,75 @@ def syntax_message(query: str, message: str, lead: str = "syntax error in the qu
 
 # --- output -----------------------------------------------------------------------
 
+class Solutions:
+    """The rows of a SELECT: iterate them (pyoxigraph ``QuerySolution``s, ``row["name"]`` a
+    term), or take them as plain Python values: ``rows()``, a list of dicts (IRIs as text,
+    numbers and booleans as int, float and bool, other literals as their text, unbound
+    variables left out), or ``to_dataframe()``, a pandas DataFrame of the same (pandas is
+    not a kg dependency: install it to use this)."""
+
+    def __init__(self, solutions: QuerySolutions):
+        self.variables = list(solutions.variables)
+        self._rows = list(solutions)
+
+    def __iter__(self) -> Iterator[QuerySolution]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __repr__(self) -> str:
+        return f"<Solutions: {len(self._rows)} rows of {', '.join(v.value for v in self.variables)}>"
+
+    def rows(self) -> list[dict[str, object]]:
+        names = [v.value for v in self.variables]
+        return [{name: python_value(row[name]) for name in names if row[name] is not None} for row in self._rows]
+
+    def to_dataframe(self):
+        try:
+            import pandas  # type: ignore[import-untyped]
+        except ImportError:
+            raise QueryError("to_dataframe() needs pandas: pip install pandas (rows() gives plain dicts "
+                             "without it)") from None
+        return pandas.DataFrame(self.rows(), columns=[v.value for v in self.variables])
+
+    def serialize(self, format: QueryResultsFormat) -> bytes:
+        """The rows as SPARQL results (JSON, XML, CSV or TSV)."""
+        names = [v.value for v in self.variables]
+        bindings = [{name: _json_term(row[name]) for name in names if row[name] is not None} for row in self._rows]
+        document = {"head": {"vars": names}, "results": {"bindings": bindings}}
+        parsed = parse_query_results(json.dumps(document).encode("utf-8"), format=QueryResultsFormat.JSON)
+        assert isinstance(parsed, QuerySolutions)
+        return parsed.serialize(format=format) or b""
+
+
+def _boolean(text: str) -> bool:
+    return text in ("true", "1")
+
+
+_NATIVE: dict[str, Callable[[str], object]] = {
+    XSD + "boolean": _boolean, XSD + "double": float, XSD + "float": float, XSD + "decimal": float}
+
+
+def python_value(term) -> object:
+    """A term as a plain Python value (Solutions.rows)."""
+    if isinstance(term, NamedNode):
+        return term.value
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, Literal):
+        datatype = term.datatype.value
+        try:
+            if datatype in _NUMERIC and datatype not in _NATIVE:
+                return int(term.value)
+            if datatype in _NATIVE:
+                return _NATIVE[datatype](term.value)
+        except ValueError:
+            return term.value  # an ill-typed literal: its text
+        return term.value
+    return str(term)
+
+
 def check_format(form: str | None, fmt: str) -> None:
     """A usage error when the output format does not fit the query's form (before running it)."""
     if fmt not in FORMATS:
@@ -372,7 +445,7 @@ def format_results(results, fmt: str = "table") -> bytes:
 _RESULTS = {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV, "json": QueryResultsFormat.JSON}
 
 
-def table(solutions: QuerySolutions) -> str:
+def table(solutions: Solutions) -> str:
     """An aligned text table: one column per variable, numbers right-aligned."""
     names = [v.value for v in solutions.variables]
     rows = [[row[i] for i in range(len(names))] for row in solutions]
