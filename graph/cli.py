@@ -170,8 +170,8 @@ def export(inputs, format_, networks, output, compact_json, base, max_file_size,
     warnings = report.warnings + len(corpus.unmapped)
     if not quiet:
         click.echo(
-            f"kg: {_describe(corpus.counts())}, {result.triples} triples; "
-            f"{report.errors} errors, {warnings} warnings; {result.seconds:.2f} s -> "
+            f"kg: {_describe(corpus.counts())}, {count(result.triples, 'triple')}; "
+            f"{count(report.errors, 'error')}, {count(warnings, 'warning')}; {result.seconds:.2f} s -> "
             f"{', '.join(map(str, result.written)) or 'nothing written'}",
             err=True,
         )
@@ -210,8 +210,8 @@ def _export_networks(inputs, networks, format_, output, quiet, settings, *, expl
     if not quiet:
         sizes = ", ".join(f"{name} {g.number_of_nodes():,} nodes and {g.number_of_edges():,} edges"
                           for name, g in result.networks.items())
-        click.echo(f"kg: {_describe(corpus.counts())}; {sizes or 'no network'}; {report.errors} errors, "
-                   f"{report.warnings + len(corpus.unmapped)} warnings; {result.seconds:.2f} s -> "
+        click.echo(f"kg: {_describe(corpus.counts())}; {sizes or 'no network'}; {count(report.errors, 'error')}, "
+                   f"{count(report.warnings + len(corpus.unmapped), 'warning')}; {result.seconds:.2f} s -> "
                    f"{', '.join(map(str, result.written)) or 'nothing written'}", err=True)
     if result.stopped:
         click.echo(f"kg: error: {result.stopped}", err=True)
@@ -237,15 +237,26 @@ def _report_passed(corpus) -> None:
         click.echo(printable(f"kg: repeated item: {where} is {which}, read once"), err=True)
 
 
+# kg stats's rows, as a reader says them (the JSON keys stay what they are)
+STATS_LABELS = {"exported": "files with an item", "skipped": "files skipped", "not_items": "files not items",
+                "with_file": "  with a file", "without_file": "  only linked", "records": "site records",
+                "repeated_items": "repeated items"}
+
+
+def count(n: int, one: str, many: str | None = None) -> str:
+    """``n`` and the word for that many, with thousands separated: "1 file", "2,324 files"."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
 def _describe(c: dict) -> str:
-    merges = ", ".join(f"{n} {kind}" for kind, n in c["merges"].items()) or "none"
-    more = [f"{c['not_items']} not {'an item' if c['not_items'] == 1 else 'items'}" if c["not_items"] else "",
-            f"{c['records']} site record{'s' * (c['records'] != 1)}" if c["records"] else "",
-            f"{c['repeated_items']} repeated item{'s' * (c['repeated_items'] != 1)}" if c["repeated_items"] else ""]
-    skipped = ", ".join([f"{c['skipped']} skipped", *filter(None, more)])
-    return (f"{c['files']} files read ({skipped}), {c['articles']} articles "
-            f"({c['with_file']} with a file, {c['without_file']} only linked), {c['providers']} providers, "
-            f"{c['topics']} topics, {c['images']} images, merges: {merges}")
+    merges = ", ".join(f"{n:,} {kind}" for kind, n in c["merges"].items()) or "none"
+    more = [count(c["not_items"], "not an item", "not items") if c["not_items"] else "",
+            count(c["records"], "site record") if c["records"] else "",
+            count(c["repeated_items"], "repeated item") if c["repeated_items"] else ""]
+    skipped = ", ".join([f"{c['skipped']:,} skipped", *filter(None, more)])
+    return (f"{count(c['files'], 'file')} read ({skipped}), {count(c['articles'], 'article')} "
+            f"({c['with_file']:,} with a file, {c['without_file']:,} only linked), {count(c['providers'], 'provider')}, "
+            f"{count(c['topics'], 'topic')}, {count(c['images'], 'image')}, merges: {merges}")
 
 
 @main.command()
@@ -281,11 +292,12 @@ def stats(inputs, base, max_file_size, jobs, site_url, as_json, explain_merges, 
     elif as_json:
         click.echo(json.dumps(counts, indent=2, sort_keys=True))
     else:
-        width = max(len(k) for k in counts)
+        labels = {key: STATS_LABELS.get(key, key.replace("_", " ")) for key in counts}
+        width = max(map(len, labels.values()))
         for key, value in counts.items():
-            if key == "merges":
-                value = ", ".join(f"{n} {kind}" for kind, n in value.items()) or "none"
-            click.echo(f"{key.replace('_', ' '):<{width}}  {value}")
+            shown = (", ".join(f"{n:,} {kind}" for kind, n in value.items()) or "none") if key == "merges" \
+                else f"{value:,}"
+            click.echo(f"{labels[key]:<{width}}  {shown}")
     for line in result.merges:
         click.echo(printable(line))
     if not counts["exported"]:

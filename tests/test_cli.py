@@ -15,7 +15,7 @@ def test_export_seeds(tmp_path):
     triples = list(pyoxigraph.parse(path=str(tmp_path / "graph.ttl")))
     assert len(triples) > 50
     summary = run.stderr.strip().splitlines()[-1]
-    assert "1 files read" in summary and "3 articles" in summary and "triples" in summary
+    assert "1 file read" in summary and "3 articles" in summary and "triples" in summary
 
 
 def test_defaults_read_seeds_and_write_exports(tmp_path):
@@ -64,3 +64,21 @@ def test_unknown_format_is_a_usage_error(tmp_path):
     run = kg("export", "--format", "xml", "-o", str(tmp_path))
     assert run.returncode == 2
     assert "ttl" in run.stderr and "turtle" in run.stderr
+
+
+def test_counts_are_worded_and_written_alike(tmp_path):
+    """One file, one error: the words agree with the numbers; thousands are separated as
+    kg validate and kg load separate them."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\nwebUrl: https://a.example/1\ntitle: A\nprovider: {name: A, domain: a.example}\n"
+                                 "topics: [AI]\n---\n", encoding="utf-8")
+    (folder / "b.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    run = kg("export", "-o", str(tmp_path / "out"), str(folder))
+    summary = run.stderr.strip().splitlines()[-1]
+    for right in ("2 files read", "1 article ", "1 provider,", "1 topic,", "0 images", "1 error,", "0 warnings"):
+        assert right in summary, summary
+    for wrong in ("1 articles", "1 providers", "1 topics", "1 errors"):
+        assert wrong not in summary, summary
+    stats = kg("stats", str(folder)).stdout
+    assert "files with an item  1" in stats and "exported" not in stats
