@@ -255,8 +255,9 @@ def _describe(c: dict) -> str:
             count(c["repeated_items"], "repeated item") if c["repeated_items"] else ""]
     skipped = ", ".join([f"{c['skipped']:,} skipped", *filter(None, more)])
     return (f"{count(c['files'], 'file')} read ({skipped}), {count(c['articles'], 'article')} "
-            f"({c['with_file']:,} with a file, {c['without_file']:,} only linked), {count(c['providers'], 'provider')}, "
-            f"{count(c['topics'], 'topic')}, {count(c['images'], 'image')}, merges: {merges}")
+            f"({c['with_file']:,} with a file, {c['without_file']:,} only linked), "
+            f"{count(c['providers'], 'provider')}, {count(c['topics'], 'topic')}, {count(c['images'], 'image')}, "
+            f"merges: {merges}")
 
 
 @main.command()
