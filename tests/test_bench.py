@@ -155,7 +155,7 @@ def test_kg_exports_a_generated_corpus_cleanly(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "50 files read" in done.stderr
     assert not re.search(r"\b(warning|error)\b", done.stderr), done.stderr  # generated data is clean
-    triples = int(re.search(r"(\d+) triples", done.stderr).group(1))
+    triples = int(re.search(r"([\d,]+) triples", done.stderr).group(1).replace(",", ""))
     assert len(list(pyoxigraph.parse(path=str(tmp_path / "out" / "graph.nt")))) == triples > 50 * 15
 
 
