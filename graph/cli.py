@@ -1,9 +1,12 @@
 """The `kg` command: a thin click layer over the Python API."""
 from __future__ import annotations
 
+import functools
 import os
+import signal
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -14,6 +17,7 @@ from .commands.load import LoadError
 from .commands.load import load as load_corpus
 from .commands.stats import stats as corpus_stats
 from .options import DEFAULT_MAX_FILE_SIZE, Options, OptionsError
+from .pipeline.spool import SpoolError
 from .problems import Report, printable
 from .progress import Progress
 from .store import open_store
@@ -24,6 +28,16 @@ from .terms import DEFAULT_BASE
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command stopped by SIGPIPE
+EXIT_TERMINATED = 143   # and for one stopped by SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (kill, a service manager, a container stopping): unwound like Ctrl-C, so
+    that temporary files and stores are removed and the workers stopped."""
+
+
+def _terminate(signum, frame) -> NoReturn:
+    raise Terminated
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,6 +46,32 @@ def main() -> None:
     """kg: turn a corpus of news articles (Markdown files with YAML front matter)
     into a knowledge graph: Turtle, JSON-LD, GraphML, N-Triples, N-Quads, TriG.
     """
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:  # an ignored SIGTERM stays ignored
+        signal.signal(signal.SIGTERM, _terminate)
+
+
+def _stops(after: str = ""):
+    """A command's Ctrl-C (exit 130) and SIGTERM (exit 143): one line saying so (and
+    ``after``, what became of the files), never a traceback."""
+    def decorate(command):
+        @functools.wraps(command)
+        def run(*args, **kwargs):
+            try:
+                return command(*args, **kwargs)
+            except KeyboardInterrupt as err:
+                terminated = isinstance(err, Terminated)
+                click.echo(f"kg: {'terminated' if terminated else 'interrupted'}{'; ' + after if after else ''}",
+                           err=True)
+                sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
+        return run
+    return decorate
+
+
+def _failed(err: OSError, code: int = EXIT_FAILED) -> NoReturn:
+    """A file or disk problem outside the data (a full TMPDIR, ...): one line, exit ``code``."""
+    text = err.strerror if isinstance(err, SpoolError) else str(err)
+    click.echo(f"kg: error: {printable(text or repr(err))}", err=True)
+    sys.exit(code)
 
 
 def _format_choice(ctx, param, values):
@@ -85,6 +125,7 @@ def _checked(**settings) -> Options:
 @click.option("--strict", is_flag=True,
               help="Fail (exit 1, write nothing) on any problem: errors, warnings, unknown fields.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems: no progress, no summary.")
+@_stops("export files are replaced only when complete, so none was left half-written")
 def export(inputs, format_, output, compact_json, base, max_file_size, explain_merges, jobs, validate_, strict,
            quiet):
     """Export the articles in INPUTS (files or folders, default: seeds/) as a knowledge graph.
@@ -107,13 +148,11 @@ def export(inputs, format_, output, compact_json, base, max_file_size, explain_m
     except BrokenPipeError:  # `kg export -o - | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         sys.exit(EXIT_BROKEN_PIPE)
-    except (OutputError, OSError, formats.FormatError) as err:  # no traceback, previous files kept
+    except OSError as err:  # no traceback, previous files kept
+        _failed(err)
+    except (OutputError, formats.FormatError) as err:
         click.echo(f"kg: error: {printable(str(err))}", err=True)
         sys.exit(EXIT_FAILED)
-    except KeyboardInterrupt:
-        click.echo("kg: interrupted; export files are replaced only when complete, "
-                   "so none was left half-written", err=True)
-        sys.exit(EXIT_INTERRUPTED)
     corpus = result.corpus
     _report_unmapped(corpus)
     if explain_merges:
@@ -157,6 +196,7 @@ def _describe(c: dict) -> str:
 @corpus_options
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @click.option("--explain-merges", is_flag=True, help="Also list which inputs were merged into which node.")
+@_stops()
 def stats(inputs, base, max_file_size, jobs, as_json, explain_merges):
     """Count what the graph of INPUTS (default: seeds/) would hold, without writing exports.
 
@@ -167,8 +207,11 @@ def stats(inputs, base, max_file_size, jobs, as_json, explain_merges):
 
     _checked(base=base, max_file_size=max_file_size, jobs=jobs)
     report = Report(stream=sys.stderr)
-    result = corpus_stats(inputs or ("seeds",), base=base, max_file_size=max_file_size, jobs=jobs,
-                          explain=explain_merges, report=report)
+    try:
+        result = corpus_stats(inputs or ("seeds",), base=base, max_file_size=max_file_size, jobs=jobs,
+                              explain=explain_merges, report=report)
+    except OSError as err:
+        _failed(err)
     _report_unmapped(result.corpus)
     counts = result.counts
     if as_json:
@@ -190,6 +233,7 @@ def stats(inputs, base, max_file_size, jobs, as_json, explain_merges):
 @corpus_options
 @click.option("--limit", default=0, show_default=True, type=click.IntRange(min=0),
               help="Show at most this many violations per shape (0: all).")
+@_stops()
 def validate(inputs, base, max_file_size, jobs, limit):
     """Check a graph against kg's SHACL shapes (vocab/shapes.ttl).
 
@@ -210,6 +254,8 @@ def validate(inputs, base, max_file_size, jobs, limit):
     except ValidationInputError as err:
         click.echo(f"kg: error: {printable(str(err))}", err=True)
         sys.exit(EXIT_USAGE)
+    except OSError as err:  # the graph could not be checked
+        _failed(err, EXIT_USAGE)
     _print_validation(result, limit)
     sys.exit(EXIT_OK if result.conforms else EXIT_FAILED)
 
@@ -302,6 +348,7 @@ def _target(store_dir, endpoint, query_endpoint, user, password, timeout, retrie
 @corpus_options
 @click.option("-v", "--verbose", is_flag=True, help="List every source added, updated and removed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems: no progress, no report of changes.")
+@_stops()
 def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, retries, base,
          max_file_size, jobs, verbose, quiet):
     """Load the graph of INPUTS (default: seeds/) into a triple store and keep it in step.
@@ -319,20 +366,23 @@ def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, r
     _checked(base=base, max_file_size=max_file_size, jobs=jobs)
     target = _target(store_dir, endpoint, query_endpoint, user, password, timeout, retries)
     report, progress = _reporting(quiet)
+    if isinstance(target, EmbeddedStore) and not quiet:
+        target.on_wait = lambda message: click.echo(f"kg: {printable(message)}", err=True)
     try:
         result = load_corpus(inputs or ("seeds",), target, base=base, max_file_size=max_file_size, jobs=jobs,
                              report=report, progress=progress)
     except LoadError as err:
         click.echo(f"kg: error: {printable(str(err))}", err=True)
-        if err.result is not None:
-            _report_load(err.result, verbose=True, err=True)
+        if err.result is not None and not quiet:
+            _report_load(err.result, verbose, err=True)
         sys.exit(EXIT_FAILED)
-    except KeyboardInterrupt:
-        click.echo("kg: interrupted; " + (
+    except KeyboardInterrupt as err:
+        terminated = isinstance(err, Terminated)
+        click.echo(f"kg: {'terminated' if terminated else 'interrupted'}; " + (
             "the store is as it was, or wholly loaded if the load was just ending: never half-written"
             if isinstance(target, EmbeddedStore) else
             "graphs not confirmed as written are rewritten by the next kg load"), err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
     finally:
         if isinstance(target, EmbeddedStore):
             target.close()
@@ -345,13 +395,16 @@ _LISTED = 20  # changed sources listed without --verbose
 
 
 def _report_load(result, verbose: bool, err: bool = False) -> None:
+    """What a load changed; for a failed one (``result.error``), what it planned and what
+    of that is still to do, each graph once (and, without -v, at most 20 of them)."""
     p = result.plan
     listed = 0
-    for state, iris in (("added", p.added), ("updated", p.updated), ("removed", p.removed)):
-        for rel in result.sources(iris):
-            if verbose or listed < _LISTED:
-                click.echo(printable(f"{state:<8} {rel}"), err=err)
-            listed += 1
+    if not result.error:
+        for state, iris in (("added", p.added), ("updated", p.updated), ("removed", p.removed)):
+            for rel in result.sources(iris):
+                if verbose or listed < _LISTED:
+                    click.echo(printable(f"{state:<8} {rel}"), err=err)
+                listed += 1
     if listed > _LISTED and not verbose:
         click.echo(f"... and {listed - _LISTED} more (--verbose lists them all)", err=err)
     n = {state: len(result.sources(getattr(p, state))) for state in ("added", "updated", "removed", "unchanged")}
@@ -359,11 +412,14 @@ def _report_load(result, verbose: bool, err: bool = False) -> None:
     lines = [f"{result.target}: {planned}sources {n['added']} added, {n['updated']} updated, {n['removed']} removed, "
              f"{n['unchanged']} unchanged; corpus graph {result.corpus_graph()}; "
              f"triples {result.triples_before:,} -> {result.triples_after:,}; {result.seconds:.2f} s"]
-    if result.error:
+    if result.error and (result.written or result.deleted):  # a server: part of it was done
         lines.append(f"NOT complete: {len(result.written)} of {len(p.writes)} graphs written, "
                      f"{len(result.deleted)} of {len(p.removed)} removed")
-        todo = [f"  not written: {iri}" for iri in p.writes if iri not in set(result.written)]
-        todo += [f"  not removed: {iri}" for iri in p.removed if iri not in set(result.deleted)]
+        written, deleted = set(result.written), set(result.deleted)
+        todo = [f"  not written: {iri}" for iri in p.writes if iri not in written]
+        todo += [f"  not removed: {iri}" for iri in p.removed if iri not in deleted]
+        if len(todo) > _LISTED and not verbose:
+            todo = todo[:_LISTED] + [f"  ... and {len(todo) - _LISTED} more (--verbose lists them all)"]
         lines += todo + (["the next kg load redoes them"] if todo else [])
     for line in lines:
         click.echo(printable(line), err=err)
@@ -381,6 +437,7 @@ def _report_load(result, verbose: bool, err: bool = False) -> None:
               help="Query a SPARQL endpoint instead (Oxigraph: http://HOST:7878/query).")
 @_remote_options
 @click.option("--list", "list_", is_flag=True, help="List the bundled queries and exit.")
+@_stops()
 def query(query_arg, params, fmt, store_dir, endpoint, user, password, timeout, retries, list_):
     """Run a SPARQL QUERY on the store: SPARQL text, a .rq file, or a bundled query's name.
 
