@@ -127,26 +127,46 @@ def _display(rel: str) -> str:
 
 
 def _walk(folder: str, problems: list[Problem]) -> list[tuple[str, str]]:
-    """(path, path relative to ``folder`` with '/') of each article file below ``folder``."""
+    """(path, path relative to ``folder`` with '/') of each article file below ``folder``:
+    a folder's files in name order, then its subfolders' in name order, depth first.
+
+    An explicit stack, not os.walk, which recurses once per level: folders nested
+    about 1,000 deep would exceed Python's recursion limit."""
     found = []
     seen_dirs = set()
+    stack = [folder]  # folders still to list, the next one last
 
     def on_error(err: OSError) -> None:
         problems.append(Problem(err.filename or str(folder), None, ERROR,
                                 f"folder cannot be read ({err.strerror}); its files are skipped"))
 
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True, onerror=on_error):
-        real = os.path.realpath(dirpath)
-        if real in seen_dirs:  # a symlink loop, or a folder reached twice
-            dirnames[:] = []
+    while stack:
+        dirpath = stack.pop()
+        try:
+            st = os.stat(dirpath)
+            with os.scandir(dirpath) as listing:
+                entries = list(listing)
+        except OSError as err:
+            on_error(err)
             continue
-        seen_dirs.add(real)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        if (st.st_dev, st.st_ino) in seen_dirs:  # a symlink loop, or a folder reached twice
+            continue
+        seen_dirs.add((st.st_dev, st.st_ino))
+        dirnames: list[str] = []
+        filenames: list[str] = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()  # follows symbolic links, as os.walk(followlinks=True)
+            except OSError:
+                is_dir = False
+            (dirnames if is_dir else filenames).append(entry.name)
         below = os.path.relpath(dirpath, folder)
         prefix = "" if below == os.curdir else below.replace(os.sep, "/") + "/"
         for name in sorted(filenames):
             if name.lower().endswith(SUFFIXES) and not name.startswith("."):
                 found.append((os.path.join(dirpath, name), prefix + name))
+        stack.extend(os.path.join(dirpath, d) for d in sorted((d for d in dirnames if not d.startswith(".")),
+                                                               reverse=True))
     return found
 
 
