@@ -41,7 +41,7 @@ from .sync import Applied, Graphs, Plan, Recorded, TargetError, parse_record, re
 DEFAULT_STORE = Path("exports") / "store"
 TMP_PREFIX = ".kg-tmp-store-"
 BULK_BATCH = 32 << 20  # bytes of N-Quads per bulk load
-LARGE_CHANGE = 20_000  # triples dropped plus written: above this, copy and swap instead of one Update
+LARGE_CHANGE = 5_000   # triples dropped plus written: above this, copy and swap instead of one Update
 DROP_BATCH = 20_000    # triples of old graphs dropped per transaction in the copy
 LOGS_KEPT = 3          # RocksDB starts a new info LOG at every open and keeps the last as LOG.old.*
 _ROCKSDB_MARKER = "CURRENT"  # RocksDB keeps this file in every database folder
