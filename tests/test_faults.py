@@ -570,6 +570,26 @@ def test_a_large_sync_is_all_or_nothing(loaded, monkeypatch):
     assert dump(store) == dump(store.parent / "fresh")
 
 
+def test_a_store_that_is_a_volume_in_a_read_only_tree_is_synced_in_place(tmpfs, tmp_path, generated, monkeypatch):
+    """A store folder that is a mount point of its own (a container's volume), in a folder
+    kg may not write: no lock file beside it, no copy to swap; one Update, as before."""
+    parent = tmpfs("4m", "tree")
+    volume = parent / "store"
+    volume.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(volume)]).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        graph.load([SEEDS], tmp_path / "built")
+        for path in (tmp_path / "built").iterdir():
+            shutil.copy2(path, volume / path.name)
+        subprocess.run(["mount", "-o", "remount,ro", str(parent)], check=True)
+        run = kg("load", "-q", "--store", volume, generated(400))  # a large change
+        assert run.returncode == 0, run.stderr
+        assert count(volume) > 10_000 and sorted(os.listdir(parent)) == ["store"]
+    finally:
+        subprocess.run(["umount", "-l", str(volume)], check=False)
+
+
 def test_a_killed_first_load_leaves_nothing_for_good(tmp_path, generated):
     store = tmp_path / "out" / "store"
     proc = start("load", "-q", "--store", store, generated(3000))

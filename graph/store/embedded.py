@@ -129,7 +129,7 @@ class EmbeddedStore:
                 self._first_load(base, graphs, p, after)
             else:
                 self._refuse_readers()
-                if _size(graphs, p, before) > LARGE_CHANGE:
+                if _size(graphs, p, before) > LARGE_CHANGE and _swappable(self.path):
                     self._copy_and_swap(base, graphs, p, after, before)
                 else:
                     store = self.open()
@@ -150,49 +150,54 @@ class EmbeddedStore:
         it dies with its holder, however the holder dies."""
         if self._lock is not None:
             return
-        lock_path = self.path.parent / f".{self.path.name}.kg-lock"
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise StoreError(f"cannot create the folder {self.path.parent}: "
-                             f"{printable(err.strerror or str(err))}") from None
         told = False
         while True:
-            try:
-                fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
-            except OSError as err:
-                raise StoreError(f"cannot create the lock file {lock_path}: "
-                                 f"{printable(err.strerror or str(err))}") from None
+            fd, where = self._lock_file()
             try:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
                     if self.on_wait is not None and not told:
-                        holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+                        holder = "" if where == self.path else os.pread(fd, 32, 0).decode("ascii", "replace").strip()
                         self.on_wait(f"waiting for another kg load of {self.path} to end"
                                      + (f" (process {printable(holder)})" if holder else ""))
                         told = True
                     fcntl.flock(fd, fcntl.LOCK_EX)
-                if _same_file(fd, lock_path):
+                if _same_file(fd, where):
                     break
                 os.close(fd)  # its last holder removed it meanwhile: take the new one
             except OSError as err:
                 os.close(fd)
                 if err.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL):
                     return  # a file system without locks: RocksDB's own lock still guards each write
-                raise StoreError(f"cannot lock {lock_path}: {printable(err.strerror or str(err))}") from None
+                raise StoreError(f"cannot lock {where}: {printable(err.strerror or str(err))}") from None
             except BaseException:
                 os.close(fd)
                 raise
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        self._lock, self._lock_path = fd, lock_path
+        if where != self.path:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._lock, self._lock_path = fd, where
+
+    def _lock_file(self) -> tuple[int, Path]:
+        """The lock file beside the store, opened (made when absent). Where kg may not write
+        beside it (a volume mounted in a read-only tree), the store's own folder: such a store
+        is only ever updated in place."""
+        where = self.path.parent / f".{self.path.name}.kg-lock"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            return os.open(where, os.O_RDWR | os.O_CREAT, 0o666), where
+        except OSError as err:
+            if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and self.exists():
+                return os.open(self.path, os.O_RDONLY | os.O_DIRECTORY), self.path
+            raise StoreError(f"cannot create the lock file {where}: {printable(err.strerror or str(err))}") from None
 
     def _end_turn(self) -> None:
         if self._lock is None:
             return
-        with contextlib.suppress(OSError):  # removed while still held: the next holder makes a new one
-            os.unlink(self._lock_path)
+        if self._lock_path != self.path:
+            with contextlib.suppress(OSError):  # removed while still held: the next holder makes a new one
+                os.unlink(self._lock_path)
         leftovers.release(self._lock)
         self._lock = None
 
@@ -215,24 +220,21 @@ class EmbeddedStore:
     def _copy_and_swap(self, base: str, graphs: Graphs, p: Plan, record: dict[str, Recorded],
                        before: dict[str, Recorded]) -> None:
         """Change a copy of the store in bounded steps, then swap it for the store."""
-        with _staging(self.path.parent) as tmp:
+        live = Path(os.path.realpath(self.path))  # a store reached through a link is swapped where it is
+        with _staging(live.parent) as tmp:
             new = tmp / "store"
             self.open().backup(str(new))  # hard links to the immutable files: fast, and no space
             self._store = None
             changed = {iri: record[iri] for iri in p.writes + p.rekeyed}
             _write(new, _drops(base, p, before), nquads_chunks(base, graphs, p, changed))
-            self._swap(new)
-
-    def _swap(self, new: Path) -> None:
-        """Put the complete store ``new`` in place of the live one, in one rename. RocksDB's
-        lock on the live store is held meanwhile, so no process can open it and be left
-        holding a store that is then deleted."""
-        guard = _rocksdb_lock(self.path)
-        try:
-            self._refuse_readers()
-            _exchange(new, self.path)
-        finally:
-            os.close(guard)
+            # RocksDB's lock on the live store is held from here on, so that no process can
+            # open it and be left holding a store that is then deleted.
+            guard = _rocksdb_lock(live)
+            try:
+                self._refuse_readers()
+                _exchange(new, live)
+            finally:
+                os.close(guard)
 
     # --- other processes ------------------------------------------------------------
 
@@ -381,6 +383,19 @@ def _staging(parent: Path) -> Iterator[Path]:
         leftovers.release(held)
 
 
+def _swappable(path: Path) -> bool:
+    """Whether a copy beside the store can be swapped for it: not where the store folder is
+    a mount point of its own (a volume), which no rename can move, or where kg may not write
+    beside it; such a store is updated in place."""
+    real = os.path.realpath(path)
+    parent = os.path.dirname(real)
+    try:
+        return (os.stat(real).st_dev == os.stat(parent).st_dev and not os.path.ismount(real)
+                and os.access(parent, os.W_OK))
+    except OSError:
+        return False
+
+
 def _same_file(fd: int, path: Path) -> bool:
     try:
         st = path.stat()
@@ -472,9 +487,12 @@ def _readers(path: Path) -> Iterator[tuple[int, str]]:
                 target = os.readlink(f"/proc/{pid}/fd/{fd}")
             except OSError:
                 continue
-            if target.startswith(root):
+            if target.startswith(root) and target.endswith(_DATA_FILES):
                 yield pid, _command(pid)
                 break
+
+
+_DATA_FILES = (".sst", ".log", ".blob")  # what a RocksDB reader keeps open (not the info LOG)
 
 
 def _command(pid: int) -> str:
