@@ -620,6 +620,16 @@ def test_a_full_disk_names_the_file(tmpfs, generated):
     assert list(out.iterdir()) == []
 
 
+def test_a_full_tmpdir_while_writing_json_ld_names_the_tmpdir(tmpfs, generated, tmp_path):
+    tmp = tmpfs("6m")  # room for the records, not for JSON-LD's node texts
+    out = tmp_path / "out"
+    run = kg("export", "-q", "-f", "jsonld", "-o", out, generated(3000), env={**os.environ, "TMPDIR": str(tmp)})
+    assert run.returncode == 1
+    assert one_line_error(run) == (f"kg: error: cannot write a temporary file in {tmp}: the disk is full (set "
+                                   f"TMPDIR to a folder with room); the previous export files are unchanged")
+    assert list(out.iterdir()) == []
+
+
 def test_a_failed_load_says_so_once_and_briefly(tmpfs, generated):
     corpus = generated(3000)
     store = tmpfs("1m") / "store"  # too small for the store

@@ -137,7 +137,10 @@ def export(
         result.written.extend(writer.target for writer in pending)
         _sync_folder(out_dir)
     except OSError as err:
-        where = getattr(err, "target", None) or out_dir
+        where = getattr(err, "target", None)
+        if where is None:  # not an export file: a writer's own temporary file (JSON-LD's, in TMPDIR)
+            raise OutputError(f"cannot write a temporary file in {tempfile.gettempdir()}: {_reason(err)} (set TMPDIR "
+                              f"to a folder with room); the previous export files are unchanged") from None
         raise OutputError(f"cannot write {where}: {_reason(err)}; the previous export files are unchanged") from None
     finally:
         for writer in pending:
@@ -292,8 +295,12 @@ def commit_together(writers: list[atomic_writer]) -> None:
     for w in writers:  # a folder in the way: fail before touching anything
         if w.target.is_dir() and not w.target.is_symlink():
             raise _in_the_way(w.target)
-    fd, journal = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{leftovers.owner_tag()}", suffix=JOURNAL_SUFFIX,
-                                   dir=folder)
+    try:
+        fd, journal = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{leftovers.owner_tag()}", suffix=JOURNAL_SUFFIX,
+                                       dir=folder)
+    except OSError as err:
+        err.target = folder  # type: ignore[attr-defined]
+        raise
     held = leftovers.lock(journal)
     stem = Path(journal).name[:-len(JOURNAL_SUFFIX)]
     entries: list[dict[str, Any]] = []
@@ -303,8 +310,12 @@ def commit_together(writers: list[atomic_writer]) -> None:
         entries.append({"target": w.target.name, "staged": Path(w.staged).name, "backup": backup,
                         "inode": os.stat(w.staged).st_ino})
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(entries, f)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(entries, f)
+        except OSError as err:
+            err.target = folder  # type: ignore[attr-defined]
+            raise
         for w, entry in zip(writers, entries, strict=True):
             if entry["backup"]:
                 _named(w, lambda w=w, entry=entry: _keep_previous(w.target, folder / entry["backup"]))
@@ -443,8 +454,8 @@ class atomic_writer:
         fd, self.staged = _named(self, lambda: tempfile.mkstemp(
             prefix=f"{TMP_PREFIX}{leftovers.owner_tag()}", suffix=TMP_SUFFIX, dir=self.target.parent))
         try:
-            self._lock = leftovers.lock(self.staged)
-            os.fchmod(fd, _file_mode())  # mkstemp makes 0600: an export is as readable as any new file
+            self._lock = _named(self, lambda: leftovers.lock(self.staged))
+            _named(self, lambda: os.fchmod(fd, _file_mode()))  # mkstemp makes 0600: as readable as any new file
         except BaseException:
             os.close(fd)
             self.discard()
