@@ -127,46 +127,53 @@ def _display(rel: str) -> str:
 
 
 def _walk(folder: str, problems: list[Problem]) -> list[tuple[str, str]]:
-    """(path, path relative to ``folder`` with '/') of each article file below ``folder``:
-    a folder's files in name order, then its subfolders' in name order, depth first.
-
-    An explicit stack, not os.walk, which recurses once per level: folders nested
-    about 1,000 deep would exceed Python's recursion limit."""
+    """(path, path relative to ``folder`` with '/') of each article file below ``folder``."""
     found = []
     seen_dirs = set()
-    stack = [folder]  # folders still to list, the next one last
 
     def on_error(err: OSError) -> None:
         problems.append(Problem(err.filename or str(folder), None, ERROR,
                                 f"folder cannot be read ({err.strerror}); its files are skipped"))
 
-    while stack:
-        dirpath = stack.pop()
-        try:
+    def tree(top: str):
+        """os.walk(top, followlinks=True, onerror=on_error), the same folders in the same
+        order, with an explicit stack: os.walk recurses once per level, and folders nested
+        about 1,000 deep exceeded Python's recursion limit."""
+        stack = [top]
+        while stack:
+            dirpath = stack.pop()
+            try:
+                with os.scandir(dirpath) as listing:
+                    entries = list(listing)
+            except OSError as err:
+                on_error(err)
+                continue
+            dirnames: list[str] = []
+            filenames: list[str] = []
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()  # follows symbolic links, as followlinks=True does
+                except OSError:
+                    is_dir = False
+                (dirnames if is_dir else filenames).append(entry.name)
+            yield dirpath, dirnames, filenames
+            stack.extend(os.path.join(dirpath, d) for d in reversed(dirnames))  # as the caller left them
+
+    for dirpath, dirnames, filenames in tree(folder):
+        try:  # the folder's identity (realpath costs a system call per level: cubic in the depth)
             st = os.stat(dirpath)
-            with os.scandir(dirpath) as listing:
-                entries = list(listing)
-        except OSError as err:
-            on_error(err)
+        except OSError:
             continue
         if (st.st_dev, st.st_ino) in seen_dirs:  # a symlink loop, or a folder reached twice
+            dirnames[:] = []
             continue
         seen_dirs.add((st.st_dev, st.st_ino))
-        dirnames: list[str] = []
-        filenames: list[str] = []
-        for entry in entries:
-            try:
-                is_dir = entry.is_dir()  # follows symbolic links, as os.walk(followlinks=True)
-            except OSError:
-                is_dir = False
-            (dirnames if is_dir else filenames).append(entry.name)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         below = os.path.relpath(dirpath, folder)
         prefix = "" if below == os.curdir else below.replace(os.sep, "/") + "/"
         for name in sorted(filenames):
             if name.lower().endswith(SUFFIXES) and not name.startswith("."):
                 found.append((os.path.join(dirpath, name), prefix + name))
-        stack.extend(os.path.join(dirpath, d) for d in sorted((d for d in dirnames if not d.startswith(".")),
-                                                               reverse=True))
     return found
 
 
