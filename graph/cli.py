@@ -1,9 +1,12 @@
 """The `kg` command: a thin click layer over the Python API."""
 from __future__ import annotations
 
+import functools
 import os
+import signal
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -15,6 +18,7 @@ from .commands.load import load as load_corpus
 from .commands.stats import stats as corpus_stats
 from .identity.iris import corpus_graph_iri
 from .options import DEFAULT_MAX_FILE_SIZE, Options, OptionsError
+from .pipeline.spool import SpoolError
 from .problems import Report, printable
 from .progress import Progress
 from .store import open_store
@@ -34,6 +38,16 @@ from .terms import DEFAULT_BASE
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command stopped by SIGPIPE
+EXIT_TERMINATED = 143   # and for one stopped by SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (kill, a service manager, a container stopping): unwound like Ctrl-C, so
+    that temporary files and stores are removed and the workers stopped."""
+
+
+def _terminate(signum, frame) -> NoReturn:
+    raise Terminated
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,6 +56,32 @@ def main() -> None:
     """kg: turn a corpus of news articles (Markdown files with YAML front matter)
     into a knowledge graph: Turtle, JSON-LD, GraphML, N-Triples, N-Quads, TriG.
     """
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:  # an ignored SIGTERM stays ignored
+        signal.signal(signal.SIGTERM, _terminate)
+
+
+def _stops(after: str = ""):
+    """A command's Ctrl-C (exit 130) and SIGTERM (exit 143): one line saying so (and
+    ``after``, what became of the files), never a traceback."""
+    def decorate(command):
+        @functools.wraps(command)
+        def run(*args, **kwargs):
+            try:
+                return command(*args, **kwargs)
+            except KeyboardInterrupt as err:
+                terminated = isinstance(err, Terminated)
+                click.echo(f"kg: {'terminated' if terminated else 'interrupted'}{'; ' + after if after else ''}",
+                           err=True)
+                sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
+        return run
+    return decorate
+
+
+def _failed(err: OSError, code: int = EXIT_FAILED) -> NoReturn:
+    """A file or disk problem outside the data (a full TMPDIR, ...): one line, exit ``code``."""
+    text = err.strerror if isinstance(err, SpoolError) else str(err)
+    click.echo(f"kg: error: {printable(text or repr(err))}", err=True)
+    sys.exit(code)
 
 
 def _format_choice(values, network: bool) -> list[str]:
@@ -121,6 +161,7 @@ def _checked(**settings) -> Options:
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems: no progress, no summary.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Also list the files that hold no item (README.md, ...) and the repeated items of a JSON API.")
+@_stops("export files are replaced only when complete, so none was left half-written")
 def export(inputs, format_, networks, output, compact_json, base, max_file_size, jobs, site_url, explain_merges,
            validate_, strict, quiet, verbose):
     """Export the items in INPUTS (files or folders, default: seeds/) as a knowledge graph.
@@ -151,13 +192,11 @@ def export(inputs, format_, networks, output, compact_json, base, max_file_size,
     except BrokenPipeError:  # `kg export -o - | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         sys.exit(EXIT_BROKEN_PIPE)
-    except (OutputError, OSError, formats.FormatError) as err:  # no traceback, previous files kept
+    except OSError as err:  # no traceback, previous files kept
+        _failed(err)
+    except (OutputError, formats.FormatError) as err:
         click.echo(f"kg: error: {printable(str(err))}", err=True)
         sys.exit(EXIT_FAILED)
-    except KeyboardInterrupt:
-        click.echo("kg: interrupted; export files are replaced only when complete, "
-                   "so none was left half-written", err=True)
-        sys.exit(EXIT_INTERRUPTED)
     corpus = result.corpus
     _report_unmapped(corpus)
     if verbose:
@@ -272,6 +311,7 @@ def _describe(c: dict) -> str:
                    "the most linked articles and providers, the densest topic pairs.")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=1),
               help="With --network: rows in each ranking.")
+@_stops()
 def stats(inputs, base, max_file_size, jobs, site_url, as_json, explain_merges, verbose, network, top):
     """Count what the graph of INPUTS (default: seeds/) would hold, without writing exports.
 
@@ -282,8 +322,11 @@ def stats(inputs, base, max_file_size, jobs, site_url, as_json, explain_merges, 
 
     _checked(base=base, max_file_size=max_file_size, jobs=jobs, site_url=site_url)
     report = Report(stream=sys.stderr)
-    result = corpus_stats(inputs or ("seeds",), base=base, max_file_size=max_file_size, jobs=jobs,
-                          explain=explain_merges, report=report, site_url=site_url)
+    try:
+        result = corpus_stats(inputs or ("seeds",), base=base, max_file_size=max_file_size, jobs=jobs,
+                              explain=explain_merges, report=report, site_url=site_url)
+    except OSError as err:
+        _failed(err)
     _report_unmapped(result.corpus)
     if verbose:
         _report_passed(result.corpus)
@@ -374,6 +417,7 @@ def draw(inputs, output, network, base, max_file_size, jobs, site_url, max_nodes
 @corpus_options
 @click.option("--limit", default=0, show_default=True, type=click.IntRange(min=0),
               help="Show at most this many violations per shape (0: all).")
+@_stops()
 def validate(inputs, base, max_file_size, jobs, site_url, limit):
     """Check a graph against kg's SHACL shapes (vocab/shapes.ttl).
 
@@ -394,6 +438,8 @@ def validate(inputs, base, max_file_size, jobs, site_url, limit):
     except ValidationInputError as err:
         click.echo(f"kg: error: {printable(str(err))}", err=True)
         sys.exit(EXIT_USAGE)
+    except OSError as err:  # the graph could not be checked
+        _failed(err, EXIT_USAGE)
     _print_validation(result, limit)
     sys.exit(EXIT_OK if result.conforms else EXIT_FAILED)
 
@@ -501,6 +547,7 @@ def _notifier(progress: Progress | None = None, quiet: bool = False):
 @corpus_options
 @click.option("-v", "--verbose", is_flag=True, help="List every source added, updated and removed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems: no progress, no report of changes.")
+@_stops()
 def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, retries, connections, base,
          max_file_size, jobs, site_url, verbose, quiet):
     """Load the graph of INPUTS (default: seeds/) into a triple store and keep it in step.
@@ -519,21 +566,24 @@ def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, r
     report, progress = _reporting(quiet)
     target = _target(store_dir, endpoint, query_endpoint, user, password, timeout, retries, connections,
                      _notifier(progress, quiet) if endpoint else None)
+    if isinstance(target, EmbeddedStore) and not quiet:
+        target.on_wait = lambda message: click.echo(f"kg: {printable(message)}", err=True)
     try:
         result = load_corpus(inputs or ("seeds",), target, base=base, max_file_size=max_file_size, jobs=jobs,
                              report=report, progress=progress, site_url=site_url)
     except LoadError as err:
         progress.finish()
         click.echo(f"kg: error: {printable(str(err))}", err=True)
-        if err.result is not None:
+        if err.result is not None and not quiet:
             _report_failed_load(err.result, verbose)
         sys.exit(EXIT_FAILED)
-    except KeyboardInterrupt:
-        click.echo("kg: interrupted; " + (
+    except KeyboardInterrupt as err:
+        terminated = isinstance(err, Terminated)
+        click.echo(f"kg: {'terminated' if terminated else 'interrupted'}; " + (
             "the store is as it was, or wholly loaded if the load was just ending: never half-written"
             if isinstance(target, EmbeddedStore) else
             "graphs not confirmed as written are rewritten by the next kg load"), err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
     finally:
         if isinstance(target, EmbeddedStore):
             target.close()
@@ -611,6 +661,7 @@ def _report_failed_load(result, verbose: bool) -> None:
               help="Query a SPARQL endpoint instead (Oxigraph: http://HOST:7878/query).")
 @_remote_options
 @click.option("--list", "list_", is_flag=True, help="List the bundled queries and exit.")
+@_stops()
 def query(query_arg, params, fmt, store_dir, endpoint, user, password, timeout, retries, list_):
     """Run a SPARQL QUERY on the store: SPARQL text, a .rq file, or a bundled query's name.
 

@@ -15,6 +15,7 @@ import pytest
 from conftest import SEEDS
 
 import graph
+from graph import leftovers
 from graph.commands.export import OutputError, remove_stale_temp_files
 
 MESSAGE = re.compile(r"^(?P<path>[^:]+)(?::(?P<line>\d+))?: (?P<level>error|warning): (?P<message>.+)$")
@@ -233,7 +234,8 @@ def stop_mid_write(out: Path, before: dict, corpus: Path, attempts: int = 5) -> 
     exists and no export file has been replaced yet. Polls; never relies on timing."""
     for _ in range(attempts):
         proc = subprocess.Popen(command("export", *ALL, "-o", str(out), str(corpus)),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=default_ctrl_c)
         while proc.poll() is None and not temp_files(out):
             time.sleep(0.001)
         if proc.poll() is None:
@@ -244,6 +246,14 @@ def stop_mid_write(out: Path, before: dict, corpus: Path, attempts: int = 5) -> 
         proc.wait()
         restore(out, before)  # it finished (or renamed) before it could be frozen: try again
     pytest.fail(f"could not catch the export mid-write in {attempts} attempts")
+
+
+def default_ctrl_c() -> None:
+    """Run in the child before kg starts: Ctrl-C as a terminal delivers it. A shell starts
+    background jobs with SIGINT ignored, and Python keeps an ignored signal ignored, so a
+    test suite started in the background (`pytest &`, nohup) saw kg finish (exit 0) through
+    the SIGINT of test_interrupted_export_exits_130_cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def snapshot_exports(folder: Path) -> dict[str, bytes]:
@@ -290,15 +300,16 @@ def test_interrupted_export_exits_130_cleanly(previous, big_corpus):
 def test_stale_temp_files_of_dead_runs_are_removed(tmp_path):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    stale = tmp_path / f".kg-tmp-{dead.pid}-abc.part"
-    live = tmp_path / f".kg-tmp-{os.getppid()}-def.part"  # a running process: maybe writing now
+    here = f"{leftovers._kernel()}-{leftovers._pid_namespace()}"  # made on this machine, in this PID namespace
+    stale = tmp_path / f".kg-tmp-{dead.pid}-{here}-abc.part"
+    live = tmp_path / f".kg-tmp-{os.getppid()}-{here}-def.part"  # a running process: maybe writing now
     other = tmp_path / ".kg-tmp-notes.txt"
     for path in (stale, live, other):
         path.write_text("x")
     assert remove_stale_temp_files(tmp_path) == [stale]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name])
-    hour_ago = time.time() - 3601  # a live process id that has not written for an hour: reused, stale
-    os.utime(live, (hour_ago, hour_ago))
+    a_while_ago = time.time() - leftovers.GRACE - 1  # a live process id, but no kg holds the file's lock: reused
+    os.utime(live, (a_while_ago, a_while_ago))
     assert remove_stale_temp_files(tmp_path) == [live]
 
 

@@ -37,8 +37,9 @@ def test_ctrl_c_to_the_process_group_gives_one_clean_message(tmp_path):
 
     generate.generate(tmp_path / "in", 5000, seed=3)
     out = tmp_path / "out"
+    from test_cli_robust import default_ctrl_c
     proc = subprocess.Popen([sys.executable, "-m", "graph", "export", "-j", "2", "-o", str(out), str(tmp_path / "in")],
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=default_ctrl_c)
     # wait until the workers run (the first pass has started), then interrupt them all
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(_children(proc.pid)) < 2:

@@ -4,17 +4,20 @@ Streaming formats (ttl, nt, nq, trig) are written piece by piece as files are
 mapped; whole-graph formats get every quad at the end.
 
 Every file is first written to a temporary file in the output folder
-(``.kg-tmp-PID-*.part``: hidden, never named like an export) and synced; only
-when all of them are complete are they renamed into place. A failed,
-interrupted or killed run leaves the previous export files as they were. A
-killed run cannot remove its temporary files: the next run into the same folder
-removes those whose process is gone.
+(``.kg-tmp-PID-...part``: hidden, never named like an export) and synced; only
+when all of them are complete are they renamed into place, all or none
+(commit_together: a journal and links to the previous files let a failed
+rename, or the next run after a kill among the renames, put them back). A
+failed, interrupted or killed run leaves the previous export files as they
+were. A killed run cannot remove its temporary files: the next run into the
+same folder removes those whose maker is provably gone (graph/leftovers.py).
 """
 from __future__ import annotations
 
 import contextlib
 import errno
 import functools
+import json
 import os
 import shutil
 import sys
@@ -26,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .. import formats as formats_module
+from .. import leftovers
 from ..options import DEFAULT_MAX_FILE_SIZE, Options
 from ..pipeline.corpus import Corpus, read_corpus
 from ..problems import Report
@@ -36,9 +40,9 @@ if TYPE_CHECKING:
     from ..vocabulary.validate import ValidationResult
 
 TMP_PREFIX = ".kg-tmp-"
+STORE_PREFIX = ".kg-tmp-store-"  # temporary stores (graph/store/embedded.py): not this module's
 STDOUT = "-"  # the output that means standard output
 TMP_SUFFIX = ".part"
-STALE_AFTER = 3600  # seconds without a write: no live run leaves its file that long
 
 
 class OutputError(Exception):
@@ -130,15 +134,15 @@ def export(
                 with contextlib.suppress(OSError):
                     out_dir.rmdir()
             return _stopped_by_validation(result, started)
-        for writer in pending:  # all complete: put them in place together
-            writer.commit()
-            result.written.append(writer.target)
+        commit_together(pending)  # all complete: put them in place together, or none
+        result.written.extend(writer.target for writer in pending)
         _sync_folder(out_dir)
     except OSError as err:
-        kept = ("the previous export files are unchanged" if not result.written else
-                f"only {', '.join(p.name for p in result.written if isinstance(p, Path))} could be replaced")
-        where = getattr(err, "target", None) or out_dir
-        raise OutputError(f"cannot write {where}: {_reason(err)}; {kept}") from None
+        where = getattr(err, "target", None)
+        if where is None:  # not an export file: a writer's own temporary file (JSON-LD's, in TMPDIR)
+            raise OutputError(f"cannot write a temporary file in {tempfile.gettempdir()}: {_reason(err)} (set TMPDIR "
+                              f"to a folder with room); the previous export files are unchanged") from None
+        raise OutputError(f"cannot write {where}: {_reason(err)}; the previous export files are unchanged") from None
     finally:
         for writer in pending:
             writer.discard()
@@ -185,7 +189,7 @@ def _stopped_by_validation(result: ExportResult, started: float) -> ExportResult
 
 
 def _remove_own_temp_files(folder: Path) -> None:
-    for path in folder.glob(f"{TMP_PREFIX}{os.getpid()}-*{TMP_SUFFIX}"):
+    for path in folder.glob(f"{TMP_PREFIX}{leftovers.owner_tag()}*{TMP_SUFFIX}"):
         try:
             path.unlink()
         except OSError:
@@ -247,6 +251,8 @@ def _reason(err: OSError) -> str:
         return "the file system is read-only"
     if err.errno in (errno.EACCES, errno.EPERM):
         return "permission denied"
+    if err.errno == errno.EISDIR:
+        return "a folder of that name is in the way"
     if err.errno in (errno.ENOTDIR, errno.EEXIST):
         return f"a file is in the way ({err.filename})" if err.filename else "a file is in the way"
     return err.strerror or str(err)
@@ -266,40 +272,161 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+# --- putting several files in place together ---------------------------------------------
+#
+# Each staged file is renamed over its target, but first a journal (``.kg-tmp-TAG.commit``,
+# locked by this run) lists every target, its staged file and a hard link to the previous
+# file (``.kg-tmp-TAG-N.old``). If a rename fails, the files already replaced get their
+# previous version back; if the run is killed among the renames, the next run into the
+# folder finds the journal (its lock free) and does the same. Removing the journal is the
+# commit point; the links left after it are only garbage.
+
+JOURNAL_SUFFIX = ".commit"
+BACKUP_SUFFIX = ".old"
+
+
+def commit_together(writers: list[atomic_writer]) -> None:
+    """Replace every writer's target with its complete staged file, or none of them.
+
+    Raises OSError (its ``target`` the file that could not be replaced) after putting
+    back the previous version of every file already replaced."""
+    if not writers:
+        return
+    folder = writers[0].target.parent
+    for w in writers:  # a folder in the way: fail before touching anything
+        if w.target.is_dir() and not w.target.is_symlink():
+            raise _in_the_way(w.target)
+    try:
+        fd, journal = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{leftovers.owner_tag()}", suffix=JOURNAL_SUFFIX,
+                                       dir=folder)
+    except OSError as err:
+        err.target = folder  # type: ignore[attr-defined]
+        raise
+    held = leftovers.lock(journal)
+    stem = Path(journal).name[:-len(JOURNAL_SUFFIX)]
+    entries: list[dict[str, Any]] = []
+    for n, w in enumerate(writers):
+        assert w.staged is not None, "nothing to commit"
+        backup = f"{stem}-{n}{BACKUP_SUFFIX}" if os.path.lexists(w.target) else None
+        entries.append({"target": w.target.name, "staged": Path(w.staged).name, "backup": backup,
+                        "inode": os.stat(w.staged).st_ino})
+    try:
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(entries, f)
+        except OSError as err:
+            err.target = folder  # type: ignore[attr-defined]
+            raise
+        for w, entry in zip(writers, entries, strict=True):
+            if entry["backup"]:
+                _named(w, lambda w=w, entry=entry: _keep_previous(w.target, folder / entry["backup"]))
+        for w in writers:
+            _named(w, w.commit)
+    except BaseException:
+        if roll_back(folder, entries):
+            os.unlink(journal)  # else the next run finishes the roll-back
+        leftovers.release(held)
+        raise
+    os.unlink(journal)  # the commit point
+    leftovers.release(held)
+    for entry in entries:
+        if entry["backup"]:
+            with contextlib.suppress(OSError):
+                os.unlink(folder / entry["backup"])
+
+
+def _in_the_way(target: Path) -> OSError:
+    err = IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+    err.target = target  # type: ignore[attr-defined]
+    return err
+
+
+def _keep_previous(target: Path, backup: Path) -> None:
+    """A second name for the previous file: a hard link (the target never disappears),
+    or on a file system without them, the file itself moved aside."""
+    try:
+        os.link(target, backup, follow_symlinks=False)
+    except OSError as err:
+        if err.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS):
+            raise
+        os.rename(target, backup)
+
+
+def roll_back(folder: Path, entries: list[dict[str, Any]]) -> bool:
+    """Put back the previous file of every target a commit replaced; True when all were."""
+    complete = True
+    for entry in entries:
+        target = folder / entry["target"]
+        try:
+            if entry["backup"] and os.path.lexists(folder / entry["backup"]):
+                if _inode(folder / entry["backup"]) == _inode(target):  # not replaced yet
+                    os.unlink(folder / entry["backup"])  # (rename() between two links does nothing)
+                else:
+                    os.replace(folder / entry["backup"], target)
+            elif not entry["backup"] and _inode(target) == entry["inode"]:
+                os.unlink(target)  # it did not exist before this run
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(folder / entry["staged"])
+        except OSError:
+            complete = False
+    return complete
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return path.lstat().st_ino
+    except OSError:
+        return None
+
+
 def remove_stale_temp_files(folder: Path) -> list[Path]:
-    """Remove temporary files left by runs that were killed: their process is gone, or
-    (a reused process id, another machine) the file has not been written for an hour."""
+    """Clean up after runs that were killed (see graph/leftovers.py for when a run is
+    provably gone): finish their interrupted commits by putting the previous files
+    back, and remove their temporary files. Returns what was removed."""
     removed: list[Path] = []
     try:
         names = sorted(os.listdir(folder))
     except OSError:
         return removed
-    for name in names:
-        if not (name.startswith(TMP_PREFIX) and name.endswith(TMP_SUFFIX)):
-            continue
+    ours = [n for n in names if n.startswith(TMP_PREFIX) and not n.startswith(STORE_PREFIX)]
+    journals = {n[:-len(JOURNAL_SUFFIX)] for n in ours if n.endswith(JOURNAL_SUFFIX)}
+    for name in sorted(ours, key=lambda n: not n.endswith(JOURNAL_SUFFIX)):  # journals first
         path = folder / name
-        pid = name[len(TMP_PREFIX):].split("-", 1)[0]
         try:
-            idle = time.time() - path.stat().st_mtime
-            if pid.isdigit() and _alive(int(pid)) and idle < STALE_AFTER:
-                continue  # another kg run is writing into this folder right now
-            path.unlink()
-            removed.append(path)
+            if name.endswith(BACKUP_SUFFIX):
+                # A link to a previous file; without its journal (the commit went through) garbage.
+                if name[:-len(BACKUP_SUFFIX)].rsplit("-", 1)[0] not in journals:
+                    path.unlink()
+                    removed.append(path)
+                continue
+            if not name.endswith((TMP_SUFFIX, JOURNAL_SUFFIX)):
+                continue
+            with leftovers.probe(path) as taken:
+                if not leftovers.maker_gone(path, name[len(TMP_PREFIX):], taken):
+                    continue  # another run is writing into this folder right now
+                if name.endswith(JOURNAL_SUFFIX):
+                    if not roll_back(folder, _read_journal(path)):
+                        continue
+                    journals.discard(name[:-len(JOURNAL_SUFFIX)])
+                path.unlink()
+                removed.append(path)
         except OSError:
             pass
     return removed
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
+def _read_journal(path: Path) -> list[dict[str, Any]]:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, OSError):
-        return True
-    return True
+        entries = json.loads(path.read_text(encoding="utf-8") or "[]")
+    except (OSError, ValueError):
+        return []  # killed before it was written: nothing was replaced yet
+    return [e for e in entries if isinstance(e, dict) and _safe_name(e.get("target")) and
+            _safe_name(e.get("staged")) and (e.get("backup") is None or _safe_name(e.get("backup")))]
+
+
+def _safe_name(name) -> bool:
+    """A plain file name in the folder (a journal never points anywhere else)."""
+    return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\0" not in name
 
 
 def _file_mode() -> int:
@@ -311,42 +438,54 @@ def _file_mode() -> int:
 class atomic_writer:
     """Context manager: a binary file that replaces ``target`` only on success.
 
-    With ``defer=True`` the complete file waits (synced) until ``commit()``, so
-    that several files can be put in place together; ``discard()`` removes a
-    temporary file that was not committed.
+    With ``defer=True`` the complete file waits (synced) until it is committed
+    (``commit_together``), so that several files can be put in place together;
+    ``discard()`` removes a temporary file that was not committed. The run holds a
+    lock on its temporary file, so that no other run takes it for a leftover.
     """
 
     def __init__(self, target: Path, defer: bool = False):
         self.target = Path(target)
         self.defer = defer
         self._file: _NamedFile | None = None
-        self._tmp: str | None = None
+        self.staged: str | None = None
+        self._lock: int | None = None
 
     def __enter__(self) -> BinaryIO:
-        fd, self._tmp = _named(self, lambda: tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-",
-                                                               suffix=TMP_SUFFIX, dir=self.target.parent))
-        os.fchmod(fd, _file_mode())  # mkstemp makes 0600: an export is as readable as any new file
+        fd, self.staged = _named(self, lambda: tempfile.mkstemp(
+            prefix=f"{TMP_PREFIX}{leftovers.owner_tag()}", suffix=TMP_SUFFIX, dir=self.target.parent))
+        try:
+            self._lock = _named(self, lambda: leftovers.lock(self.staged))
+            _named(self, lambda: os.fchmod(fd, _file_mode()))  # mkstemp makes 0600: as readable as any new file
+        except BaseException:
+            os.close(fd)
+            self.discard()
+            raise
         self._file = out = _NamedFile(os.fdopen(fd, "wb", buffering=1 << 20), self)
         return out  # type: ignore[return-value]  # a BinaryIO whose errors name the export file
 
     def __exit__(self, exc_type, exc, tb) -> None:
         out = self._file
         assert out is not None
+        if exc_type is not None:  # thrown away: an error closing it must not hide the first one
+            self.discard()
+            return
         try:
-            if exc_type is None:
-                _named(self, out.flush)
-                _named(self, lambda: os.fsync(out.fileno()))
-            out.close()
-            if exc_type is None and not self.defer:
+            _named(self, out.flush)
+            _named(self, lambda: os.fsync(out.fileno()))
+            _named(self, out.close)
+            if not self.defer:
                 self.commit()
         finally:
-            if exc_type is not None or not self.defer:
+            if not self.defer:
                 self.discard()
 
     def commit(self) -> None:
-        assert self._tmp is not None, "nothing to commit"
-        os.replace(self._tmp, self.target)
-        self._tmp = None
+        assert self.staged is not None, "nothing to commit"
+        os.replace(self.staged, self.target)
+        self.staged = None
+        leftovers.release(self._lock)
+        self._lock = None
 
     def discard(self) -> None:
         if self._file is not None and not self._file.closed:
@@ -354,12 +493,14 @@ class atomic_writer:
                 self._file.close()
             except OSError:  # flushing what is being thrown away failed (a full disk): no matter
                 pass
-        if self._tmp is not None:
+        if self.staged is not None:
             try:
-                os.unlink(self._tmp)
+                os.unlink(self.staged)
             except FileNotFoundError:
                 pass
-            self._tmp = None
+            self.staged = None
+        leftovers.release(self._lock)
+        self._lock = None
 
 
 class _NamedFile:

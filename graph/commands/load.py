@@ -88,7 +88,10 @@ def load(
     store: Any = EmbeddedStore(target) if owned else target  # EmbeddedStore, RemoteStore or alike
     graphs: MappedGraphs | None = None
     try:
-        corpus = read_corpus(inputs, options=options, report=report, progress=progress)
+        try:
+            corpus = read_corpus(inputs, options=options, report=report, progress=progress)
+        except SpoolError as err:
+            raise LoadError(f"{err.strerror}; the store was not changed") from None
         if not corpus.exported:
             raise LoadError("no article could be read; the store was not changed")
         try:

@@ -12,6 +12,7 @@ main one, and a worker that dies is noticed at once instead of waited for.
 """
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
@@ -27,6 +28,8 @@ R = TypeVar("R")
 PARALLEL_MIN_ITEMS = 256  # below this many files, starting workers costs more than it saves
 CHUNK = 32                # items sent to a worker at once
 AHEAD = 2                 # chunks a worker holds at most (one at work, one waiting)
+_STOPS = {signal.SIGINT, signal.SIGTERM}  # what the main process handles for the workers
+_PR_SET_PDEATHSIG = 1
 
 
 class WorkerError(RuntimeError):
@@ -87,16 +90,20 @@ class _Worker:
 
 
 def _start(work: Callable, jobs: int) -> list[_Worker]:
-    """Fork the workers with Ctrl-C blocked, so none can be interrupted before it ignores
-    Ctrl-C (it reaches the whole process group, and the main process alone reports it)
-    and none is lost: the main process receives it once the workers are up."""
+    """Fork the workers with Ctrl-C and SIGTERM blocked, so none can be stopped by one
+    before it ignores them (Ctrl-C reaches the whole process group, and the main
+    process alone reports it and stops the workers) and none is lost: the main process
+    receives it once the workers are up."""
     context = multiprocessing.get_context("fork")
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
     workers: list[_Worker] = []
     try:
         for _ in range(jobs):
             mine, theirs = context.Pipe()
-            process = context.Process(target=_serve, args=(work, theirs), daemon=True)
+            # The child closes every main-process end it inherits (its own pipe's too):
+            # then the death of the main process, however it dies, ends its recv().
+            ends = [w.conn for w in workers] + [mine]
+            process = context.Process(target=_serve, args=(work, theirs, ends, os.getpid()), daemon=True)
             process.start()
             theirs.close()
             workers.append(_Worker(process, mine))
@@ -108,15 +115,18 @@ def _start(work: Callable, jobs: int) -> list[_Worker]:
     return workers
 
 
-def _serve(work: Callable, conn: Connection) -> None:
+def _serve(work: Callable, conn: Connection, ends: list[Connection], main: int) -> None:
     """A worker's loop: chunks in, results out, until told to stop or the main process is gone."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    for signum in _STOPS:
+        signal.signal(signum, signal.SIG_IGN)  # the main process stops the workers itself
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
+    _die_with(main)
     # What the worker inherited (the corpus, its identity tables) lives as long as it does:
     # out of the collector's sight, its pages are not copied one by one as scans touch them.
     gc.freeze()
     try:
+        for end in ends:
+            end.close()
         while True:
             message = conn.recv()
             if message is None:
@@ -130,6 +140,18 @@ def _serve(work: Callable, conn: Connection) -> None:
         return
     finally:
         os._exit(0)  # skip the exit handlers the fork copied from the main process
+
+
+def _die_with(main: int) -> None:
+    """Linux: the kernel kills this worker when the main process dies (a worker busy with
+    a long item would otherwise finish it first, holding the main process's files)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (AttributeError, OSError):
+        return
+    if os.getppid() != main:  # the main process died before the request was made
+        os._exit(0)
 
 
 def _results(workers: list[_Worker], chunks: list[list], window: int) -> Iterator:

@@ -194,12 +194,39 @@ def _walk(folder: str, problems: list[Problem], found_sites: sites.Sites,
         problems.append(Problem(err.filename or str(folder), None, ERROR,
                                 f"folder cannot be read ({err.strerror}); its files are skipped"))
 
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True, onerror=on_error):
-        real = os.path.realpath(dirpath)
-        if real in seen_dirs:  # a symlink loop, or a folder reached twice
+    def tree(top: str):
+        """os.walk(top, followlinks=True, onerror=on_error), the same folders in the same
+        order, with an explicit stack: os.walk recurses once per level, and folders nested
+        about 1,000 deep exceeded Python's recursion limit."""
+        stack = [top]
+        while stack:
+            dirpath = stack.pop()
+            try:
+                with os.scandir(dirpath) as listing:
+                    entries = list(listing)
+            except OSError as err:
+                on_error(err)
+                continue
+            dirnames: list[str] = []
+            filenames: list[str] = []
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()  # follows symbolic links, as followlinks=True does
+                except OSError:
+                    is_dir = False
+                (dirnames if is_dir else filenames).append(entry.name)
+            yield dirpath, dirnames, filenames
+            stack.extend(os.path.join(dirpath, d) for d in reversed(dirnames))  # as the caller left them
+
+    for dirpath, dirnames, filenames in tree(folder):
+        try:  # the folder's identity (realpath costs a system call per level: cubic in the depth)
+            st = os.stat(dirpath)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) in seen_dirs:  # a symlink loop, or a folder reached twice
             dirnames[:] = []
             continue
-        seen_dirs.add(real)
+        seen_dirs.add((st.st_dev, st.st_ino))
         top = sites.CONFIG in filenames  # the root of a site
         if top or dirpath == folder:
             site = found_sites.of(dirpath)  # the input folder may be inside a site

@@ -90,7 +90,7 @@ def resolve_query(arg: str) -> tuple[str, Bundled | None]:
     queries = bundled()
     if _NAME.match(arg) and arg in queries:
         return queries[arg].text, queries[arg]
-    if arg.endswith(".rq") or ("\n" not in arg and Path(arg).is_file()):
+    if arg.endswith(".rq") or ("\n" not in arg and _is_file(arg)):
         try:
             return Path(arg).read_text(encoding="utf-8"), None
         except (OSError, UnicodeDecodeError) as err:
@@ -99,6 +99,13 @@ def resolve_query(arg: str) -> tuple[str, Bundled | None]:
         raise QueryError(f"no bundled query named '{arg}' (kg query --list shows them), "
                          f"and no such file")
     return arg, None
+
+
+def _is_file(arg: str) -> bool:
+    try:
+        return Path(arg).is_file()
+    except OSError:  # not a possible path (a name over 255 bytes): query text
+        return False
 
 
 # --- parameters -------------------------------------------------------------------

@@ -154,7 +154,10 @@ def parse_record(solutions: Iterable[QuerySolution]) -> dict[str, Recorded]:
         try:
             triples = int(count.value) if count is not None else 0
         except ValueError:
-            triples = 0
+            triples = -1
+        if triples < 0:  # not a count kg wrote: the graph's state is unknown (the next load rewrites it)
+            recorded[graph.value] = Recorded(None, 0)
+            continue
         recorded[graph.value] = Recorded(digest.value if digest is not None else None, triples,
                                          key.value if key is not None and digest is not None else None)
     return recorded
