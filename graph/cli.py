@@ -288,7 +288,7 @@ def count(n: int, one: str, many: str | None = None) -> str:
 
 
 def _describe(c: dict) -> str:
-    merges = ", ".join(f"{n:,} {kind}" for kind, n in c["merges"].items()) or "none"
+    merges = ", ".join(count(n, kind) for kind, n in c["merges"].items()) or "none"
     more = [count(c["not_items"], "not an item", "not items") if c["not_items"] else "",
             count(c["records"], "site record") if c["records"] else "",
             count(c["repeated_items"], "repeated item") if c["repeated_items"] else ""]
@@ -339,7 +339,7 @@ def stats(inputs, base, max_file_size, jobs, site_url, as_json, explain_merges, 
         labels = {key: STATS_LABELS.get(key, key.replace("_", " ")) for key in counts}
         width = max(map(len, labels.values()))
         for key, value in counts.items():
-            shown = (", ".join(f"{n:,} {kind}" for kind, n in value.items()) or "none") if key == "merges" \
+            shown = (", ".join(count(n, kind) for kind, n in value.items()) or "none") if key == "merges" \
                 else f"{value:,}"
             click.echo(f"{labels[key]:<{width}}  {shown}")
     for line in result.merges:
@@ -545,18 +545,22 @@ def _notifier(progress: Progress | None = None, quiet: bool = False):
 @click.option("--connections", type=click.IntRange(min=1), default=WRITERS, show_default=True,
               help="Requests a sync to a server sends at once.")
 @corpus_options
+@click.option("-n", "--dry-run", is_flag=True,
+              help="Print what the load would add, update and remove, and write nothing.")
 @click.option("-v", "--verbose", is_flag=True, help="List every source added, updated and removed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems: no progress, no report of changes.")
 @_stops()
 def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, retries, connections, base,
-         max_file_size, jobs, site_url, verbose, quiet):
+         max_file_size, jobs, site_url, dry_run, verbose, quiet):
     """Load the graph of INPUTS (default: seeds/) into a triple store and keep it in step.
 
     Each source file's triples go into a named graph of their own (BASE/source/PATH),
     providers and topics into BASE/corpus. Loading again syncs: graphs whose content
     changed are replaced, graphs of files that are gone are dropped, the rest is not
-    touched. The store then holds exactly the graph of INPUTS. A failed load leaves the
-    embedded store as it was; on a server, only the graphs reported as written were.
+    touched. The store then holds exactly the graph of INPUTS (a load that would drop
+    more than half of the store's triples warns first; --dry-run shows the plan and
+    writes nothing). A failed load leaves the embedded store as it was; on a server,
+    only the graphs reported as written were.
     """
     if store_dir and endpoint:
         raise click.UsageError("give --store or --endpoint, not both")
@@ -570,7 +574,7 @@ def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, r
         target.on_wait = lambda message: click.echo(f"kg: {printable(message)}", err=True)
     try:
         result = load_corpus(inputs or ("seeds",), target, base=base, max_file_size=max_file_size, jobs=jobs,
-                             report=report, progress=progress, site_url=site_url)
+                             report=report, progress=progress, site_url=site_url, dry_run=dry_run)
     except LoadError as err:
         progress.finish()
         click.echo(f"kg: error: {printable(str(err))}", err=True)
@@ -590,7 +594,7 @@ def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, r
     _report_unmapped(result.corpus)
     if verbose:
         _report_passed(result.corpus)
-    if not quiet:
+    if not quiet or dry_run:  # a dry run's plan is what was asked for
         _report_load(result, verbose)
 
 
@@ -609,6 +613,7 @@ def _report_load(result, verbose: bool) -> None:
         click.echo(f"... and {listed - _LISTED} more (--verbose lists them all)")
     n = {state: len(result.sources(getattr(p, state))) for state in ("added", "updated", "removed", "unchanged")}
     click.echo(printable(
+        ("dry run, nothing written: " if result.dry_run else "") +
         f"{result.target}: sources {n['added']} added, {n['updated']} updated, {n['removed']} removed, "
         f"{n['unchanged']} unchanged; corpus graph {result.corpus_graph()}; "
         f"triples {result.triples_before:,} -> {result.triples_after:,}; {result.seconds:.2f} s"))

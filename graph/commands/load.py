@@ -25,10 +25,21 @@ from ..identity.iris import corpus_graph_iri, source_graph_iri
 from ..options import DEFAULT_MAX_FILE_SIZE, Options
 from ..pipeline.corpus import Corpus, read_corpus
 from ..pipeline.spool import SpoolError
-from ..problems import Report
+from ..problems import WARNING, Problem, Report
 from ..progress import Progress
 from ..store.embedded import DEFAULT_STORE, EmbeddedStore
-from ..store.sync import GraphContent, Graphs, Plan, Recorded, TargetError, encode_graph, plan, triples_in
+from ..store.sync import (
+    GraphContent,
+    Graphs,
+    Plan,
+    Recorded,
+    TargetError,
+    encode_graph,
+    plan,
+    recorded_after,
+    removed_triples,
+    triples_in,
+)
 from ..terms import DEFAULT_BASE
 
 
@@ -52,6 +63,7 @@ class LoadResult:
     seconds: float = 0.0
     error: str | None = None
     mapped: int = 0  # files mapped (the others were unchanged since the last load)
+    dry_run: bool = False  # the plan only: nothing was written
 
     def sources(self, iris: Iterable[str]) -> list[str]:
         """Source file paths (relative) of source-graph IRIs; the corpus graph is left out."""
@@ -77,11 +89,16 @@ def load(
     report: Report | None = None,
     progress: Progress | None = None,
     site_url: str | None = None,
+    dry_run: bool = False,
 ) -> LoadResult:
     """Sync the graph of ``inputs`` into ``target``: a store folder, or a target object
     (graph.open_store, graph.store.embedded.EmbeddedStore, graph.store.remote.RemoteStore).
     Raises LoadError when it fails; the store then holds what the error's result says,
-    nothing claimed beyond; OptionsError for a bad option."""
+    nothing claimed beyond; OptionsError for a bad option.
+
+    ``dry_run``: map and plan as a load would, write nothing, and return the plan (with
+    the triple count the store would hold after it). A plan that drops more than half
+    of the store's triples is reported as a warning, before anything is written."""
     started = time.perf_counter()
     options = Options(base=base, max_file_size=max_file_size, jobs=jobs, site_url=site_url)
     owned = not hasattr(target, "apply")
@@ -103,6 +120,11 @@ def load(
         except SpoolError as err:
             raise LoadError(f"{err.strerror}; the store was not changed") from None
         p = plan(graphs, before)
+        _warn_if_most_removed(report, store.describe(), p, before, dry_run)
+        if dry_run:
+            after = triples_in(recorded_after(graphs, before, p, p.writes, p.removed))
+            return LoadResult(corpus, store.describe(), p, [], [], triples_in(before), after,
+                              time.perf_counter() - started, None, graphs.mapped, dry_run=True)
         applied = store.apply(base, graphs, p, before)
     finally:
         if graphs is not None:
@@ -115,6 +137,22 @@ def load(
     if applied.error:
         raise LoadError(applied.error, result)
     return result
+
+
+def _warn_if_most_removed(report: Report | None, target: str, p: Plan, before: dict[str, Recorded],
+                          dry_run: bool) -> None:
+    """A load makes the store hold exactly the graph of its inputs: loading one file into
+    a store of a thousand drops the rest. Say so plainly when that is most of the store."""
+    held = triples_in(before)
+    gone = removed_triples(p, before)
+    if report is None or not held or 2 * gone <= held:
+        return
+    removes, then = ("would remove", "would then hold") if dry_run else ("removes", "then holds")
+    report.add(Problem(target, None, WARNING,
+                       f"this load {removes} {gone:,} of the {held:,} triples the store holds "
+                       f"({len(p.removed):,} of {len(before):,} graphs: sources not among the inputs); "
+                       f"the store {then} exactly the graph of the inputs"
+                       + ("" if dry_run else " (--dry-run shows the plan without writing)")))
 
 
 class MappedGraphs(Graphs):

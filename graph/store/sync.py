@@ -186,3 +186,8 @@ def _current(graph: GraphContent, recorded: Recorded) -> Recorded:
 
 def triples_in(record: dict[str, Recorded]) -> int:
     return sum(r.triples for r in record.values())
+
+
+def removed_triples(p: Plan, before: dict[str, Recorded]) -> int:
+    """Triples a plan takes out of the store with the graphs it drops."""
+    return sum(before[iri].triples for iri in p.removed if iri in before)
