@@ -49,7 +49,7 @@ SCHEMA_VERSION = 2
 @dataclass
 class Row:
     size: int
-    task: str                    # floor | floor_rs | startup | export | load | sync | baseline | morph
+    task: str                    # floor | floor_rs | startup | export | network | draw | load | sync | baseline | morph
     label: str                   # what the table shows
     format: str | None = None
     status: str = "ok"           # ok | n/a | failed
@@ -233,6 +233,23 @@ class Bench:
         finally:
             shutil.rmtree(target, ignore_errors=True)
 
+    def network(self, row: Row, corpus: Path, work: Path) -> None:
+        """The full network view, as an analyst exports it (issue 12: at most 1.5x the ttl export)."""
+        target = Path(tempfile.mkdtemp(prefix="network-", dir=work))
+        try:
+            self.measure(row, [*self.kg, "export", str(corpus), "--network", "full", "--format", "graphml",
+                               "--output", str(target)], work)
+        finally:
+            shutil.rmtree(target, ignore_errors=True)
+
+    def draw(self, row: Row, corpus: Path, work: Path) -> None:
+        """A static picture of the provider network (issue 12: under 10 s at 10,000 articles)."""
+        target = Path(tempfile.mkdtemp(prefix="draw-", dir=work))
+        try:
+            self.measure(row, [*self.kg, "draw", str(corpus), "-o", str(target / "providers.svg")], work)
+        finally:
+            shutil.rmtree(target, ignore_errors=True)
+
     def load(self, row: Row, corpus: Path, work: Path) -> None:
         target = Path(tempfile.mkdtemp(prefix="store-", dir=work))
         try:
@@ -379,6 +396,7 @@ def plan(args, formats: list[str], load_ok: bool, engine: morph.Engine | None) -
     sizes = sorted(set(args.sizes) | ({args.sync_size} if args.sync_size else set()))
     rows: dict[int, list[Row]] = {}
     rs_ok = has_module("yaml_rs")
+    draw_ok = has_module("matplotlib")
     for size in sizes:
         if size not in args.sizes:  # the sync size alone
             rows[size] = [Row(size, "sync", "kg load sync (1% changed)")]
@@ -388,6 +406,8 @@ def plan(args, formats: list[str], load_ok: bool, engine: morph.Engine | None) -
                           Row(size, "startup", "kg startup (kg --version)")]
             rows[size] += [Row(size, "export", f"kg export {f}", format=f, note="quads" if f == "nq" else "")
                            for f in formats]
+            rows[size] += [Row(size, "network", "kg export --network full"),
+                           Row(size, "draw", "kg draw providers (svg)")]
             rows[size].append(Row(size, "load", "kg load (embedded)", note="quads in the store after the load"))
             if size == args.sync_size:
                 rows[size].append(Row(size, "sync", "kg load sync (1% changed)"))
@@ -397,6 +417,8 @@ def plan(args, formats: list[str], load_ok: bool, engine: morph.Engine | None) -
         for row in rows[size]:
             if row.task == "floor_rs" and not rs_ok:
                 row.status, row.note = "n/a", "yaml_rs is not installed (pip install yaml-rs)"
+            if row.task == "draw" and not draw_ok:
+                row.status, row.note = "n/a", "kg draw needs the draw extra (pip install -e '.[draw]')"
             if row.task in ("load", "sync") and not load_ok:
                 row.status, row.note = "n/a", "this kg has no `load` command"
             if row.task == "baseline" and (args.no_baseline or size > args.baseline_max):

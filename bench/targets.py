@@ -1,4 +1,4 @@
-"""Issue 16's targets, judged on the rows of one run (bench/run.py prints them after the table).
+"""The targets of issues 16 and 12, judged on the rows of one run (bench/run.py prints them after the table).
 
 Each target is a ratio or a figure of rows measured in the same run, at the
 size the issue names; a target whose rows are missing from the run (not
@@ -69,6 +69,24 @@ def check(rows: list[Any], *, size: int = TARGET_SIZE, sync_size: int = SYNC_SIZ
             t.reason = _why(ttl, "kg export ttl", sizes) if not (ttl and ttl.seconds) else _why(other, what, hint)
         out.append(t)
 
+    network = _row(rows, size, "network")
+    t = Target(f"kg export --network full at most 1.5x the ttl export ({at}; issue 12)")
+    if network and network.seconds and ttl and ttl.seconds:
+        value = network.seconds / ttl.seconds
+        _result(t, value, value <= 1.5, f"{value:.2f}x ({network.seconds:.2f} s vs {ttl.seconds:.2f} s)")
+    else:
+        t.reason = (_why(network, "kg export --network full", sizes) if not (network and network.seconds)
+                    else _why(ttl, "kg export ttl", sizes))
+    out.append(t)
+
+    draw = _row(rows, size, "draw")
+    t = Target(f"kg draw of the provider network under 10 s ({at}; issue 12)")
+    if draw and draw.seconds:
+        _result(t, draw.seconds, draw.seconds < 10, f"{draw.seconds:.2f} s")
+    else:
+        t.reason = _why(draw, "kg draw", f"{sizes}, with the draw extra installed")
+    out.append(t)
+
     for fmt in HELD:
         row = _row(rows, size, "export", fmt)
         t = Target(f"kg export {fmt} at most 1.5x the libyaml floor ({at})")
@@ -120,7 +138,7 @@ def check(rows: list[Any], *, size: int = TARGET_SIZE, sync_size: int = SYNC_SIZ
 
 
 def report(checked: list[Target]) -> str:
-    lines = [["issue-16 target", "measured", ""]]
+    lines = [["target", "measured", ""]]
     for t in checked:
         lines.append([t.name, t.measured if t.status != "not measured" else t.reason, t.status])
     widths = [max(len(line[i]) for line in lines) for i in range(3)]

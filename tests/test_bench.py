@@ -195,7 +195,7 @@ def test_one_small_run_writes_table_targets_and_json(tmp_path, morph_engine):
     done = bench("--sizes", "30", "--formats", "ttl,nq", "--sync-size", "30", "--morph-kgc", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "kg export ttl" in done.stdout and "baseline/kg" in done.stdout and "kg/yaml_rs" in done.stdout
-    assert "issue-16 target" in done.stdout and "not measured" in done.stdout  # nothing at 10,000 here
+    assert "target" in done.stdout and "not measured" in done.stdout  # nothing at 10,000 here
     result = json.loads((tmp_path / "latest.json").read_text())
     assert result["options"]["sizes"] == [30] and result["machine"]["nproc"] == os.cpu_count()
     assert re.fullmatch(r"[0-9a-f]{40}", result["git"]["commit"])
@@ -219,7 +219,8 @@ def test_one_small_run_writes_table_targets_and_json(tmp_path, morph_engine):
     assert sync["first_load_seconds"] > 0 and sync["load_over_sync"] > 0
     assert sync["note"].startswith("1 of 30 files changed; first load") and "kg updated" not in sync["note"]
     judged_here = {t["name"] for t in result["targets"] if t["status"] != "not measured"}
-    assert len(result["targets"]) == 15  # nothing at 10,000 or 100,000; the sync at the size it was run at
+    assert rows["network", None]["seconds"] > 0 and rows["draw", None]["seconds"] > 0
+    assert len(result["targets"]) == 17  # nothing at 10,000 or 100,000; the sync at the size it was run at
     assert judged_here == {"kg load after changing 1% of the files at least 5x faster than the first load (30)"}
     assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == []  # corpus and scratch removed
 
@@ -235,6 +236,8 @@ def test_one_small_run_writes_table_targets_and_json(tmp_path, morph_engine):
         "kg load after changing 1% of the files at least 5x faster than the first load (30)",
         "kg export ttl peak RSS at 30 at most 250 MB", "kg export ttl peak RSS at 30 at most 1.5x the 30 figure",
         "kg export nq peak RSS at 30 at most 250 MB", "kg export nq peak RSS at 30 at most 1.5x the 30 figure",
+        "kg export --network full at most 1.5x the ttl export (30; issue 12)",
+        "kg draw of the provider network under 10 s (30; issue 12)",
     }
     faster = judged["kg export ttl at least 15x faster than the naive rdflib baseline (30)"]
     assert faster.value == pytest.approx(rows["baseline", None]["seconds"] / export["seconds"])
@@ -254,6 +257,7 @@ def test_targets_are_judged_on_the_ratios_of_one_run():
             Row(10000, "export", "jsonld", format="jsonld", runs=run_of(3.2)),
             Row(10000, "export", "graphml", format="graphml", runs=run_of(2.9)),
             Row(10000, "load", "load", runs=run_of(2.5)),
+            Row(10000, "network", "n", runs=run_of(3.0)), Row(10000, "draw", "d", runs=run_of(11.0)),
             Row(10000, "baseline", "b", runs=run_of(30.0)), Row(10000, "morph", "m", runs=run_of(14.0)),
             Row(5000, "sync", "s", runs=run_of(0.3, first_seconds=1.8, changed=50)),
             Row(100000, "export", "ttl", format="ttl", runs=run_of(19, 89)),
@@ -274,6 +278,8 @@ def test_targets_are_judged_on_the_ratios_of_one_run():
     assert one("jsonld at most 1.5x").status == "missed" and one("graphml at most 1.5x").status == "met"
     assert one("100,000 triples/s").status == "met" and one("100,000 triples/s").value == pytest.approx(120_000)
     assert one("first load").status == "met" and one("first load").value == pytest.approx(6.0)
+    assert one("--network full").status == "missed" and one("--network full").value == pytest.approx(3.0 / 1.9)
+    assert one("kg draw").status == "missed" and one("kg draw").value == pytest.approx(11.0)
     assert one("ttl peak RSS at 100,000 at most 250").status == "met"
     assert one("ttl peak RSS at 100,000 at most 1.5x").status == "met"     # 60 -> 89 MB: 1.48x
     assert one("nt peak RSS at 100,000 at most 1.5x").status == "missed"    # 100 -> 240 MB
