@@ -13,17 +13,16 @@ Python API (the CLI is a thin layer over these; options are keyword-only):
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .commands.export import ExportResult, export  # noqa: E402
-from .commands.load import LoadError, LoadResult, load  # noqa: E402
-from .commands.stats import Stats, stats  # noqa: E402
-from .network import to_networkx  # noqa: E402
-from .options import Options, OptionsError  # noqa: E402
-from .pipeline.corpus import Corpus, read_corpus  # noqa: E402
-from .store import open_store  # noqa: E402
-from .store.query import run_query  # noqa: E402
-from .terms import DEFAULT_BASE, PREFIXES  # noqa: E402
+from .commands.export import ExportResult, export
+from .commands.load import LoadError, LoadResult, load
+from .commands.stats import Stats, stats
+from .network import to_networkx
+from .options import Options, OptionsError
+from .pipeline.corpus import Corpus, read_corpus
+from .store import open_store
+from .store.query import run_query
+from .terms import DEFAULT_BASE, PREFIXES
+from .version import __version__
 
 
 def to_rdflib(paths, *, base: str = DEFAULT_BASE, max_file_size: int | None = None, jobs: int | None = None):

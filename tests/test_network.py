@@ -243,7 +243,7 @@ def test_export_assembled_from_worker_pieces_equals_the_whole_graph_writer(piece
     corpora) and merges the groups; the bytes equal write_graphml's on all quads."""
     import io
 
-    from graph.formats.graphml import write_graphml
+    from graph.network.graphml import write_graphml
     for n, folder in enumerate(piecewise_corpora):
         out = tmp_path / f"out{n}"
         graph.export([folder], ["graphml"], out, jobs=2)

@@ -13,6 +13,7 @@ Options a writer does not know are ignored (``compact_json`` is JSON-LD's).
 """
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
@@ -131,9 +132,21 @@ def encode_all(names: tuple[str, ...], options: dict[str, Any], triples: list[Tr
     return {name: _REGISTRY[name].encode(triples, graph=graph, **options) for name in names}
 
 
+def plugin(module: str, name: str) -> Callable[..., Any]:
+    """A format's function or class, imported when first called: a format that lives in a
+    later stage (GraphML of the network view) is registered by name, as rdflib finds its
+    plugins, and the registry imports no stage above it."""
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+    call.__qualname__ = f"{module}.{name}"
+    return call
+
+
 # The built-in formats register themselves when imported, in this order (`all` follows it).
 # isort: off
 from . import rdf  # noqa: E402,F401
 from . import jsonld  # noqa: E402,F401
-from . import graphml  # noqa: E402,F401
 # isort: on
+register(Format("graphml", (), "graph.graphml", "application/graphml+xml",
+                plugin("graph.network.graphml", "encode_view"),
+                assembler=plugin("graph.network.graphml", "ViewAssembler")))

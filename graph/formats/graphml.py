@@ -1,6 +1,6 @@
-"""GraphML for Gephi, Cytoscape and yEd, written from a NetworkX graph.
+"""GraphML for Gephi, Cytoscape and yEd: the writer (and reader) of every network kg writes.
 
-The ``graphml`` export format is the network view (graph.network.view); ``kg
+The ``graphml`` export format, the network view, is graph/network/graphml.py; ``kg
 export --network NAME`` writes the other networks with the same writer.
 
 A streaming writer: one pass over the nodes and edges, text escaped by hand.
@@ -35,10 +35,6 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
-from pyoxigraph import Quad
-
-from ..network.view import ViewSpool, encode_view, merge_pieces, view_parts
-from . import Format, register
 from .network import text_of
 
 if TYPE_CHECKING:
@@ -116,7 +112,7 @@ _TYPES = {
     float: ("double", _double),
     str: ("string", _string),
 }
-_STRING = _TYPES[str]
+STRING = _TYPES[str]
 _LONG = range(-2**63, 2**63)  # GraphML's long is Java's
 
 
@@ -142,7 +138,7 @@ def value_types(attrs: dict, seen: dict[str, set]) -> None:
 
 def key_types(seen: dict[str, set]) -> dict[str, tuple]:
     """(GraphML type, converter) per attribute from the types its values have (value_types)."""
-    return {name: _TYPES[next(iter(kinds))] if len(kinds) == 1 and next(iter(kinds)) in _TYPES else _STRING
+    return {name: _TYPES[next(iter(kinds))] if len(kinds) == 1 and next(iter(kinds)) in _TYPES else STRING
             for name, kinds in sorted(seen.items())}
 
 
@@ -175,7 +171,7 @@ def write_head(out: BinaryIO, node_types: dict[str, tuple], edge_types: dict[str
     if multi:
         if EDGE_KEY_ATTRIBUTE in edge_types:
             raise ValueError(f"the edge attribute {EDGE_KEY_ATTRIBUTE!r} is reserved for the edge key")
-        edge_types[EDGE_KEY_ATTRIBUTE] = _STRING
+        edge_types[EDGE_KEY_ATTRIBUTE] = STRING
     keys: dict[tuple[str, str], tuple[str, tuple]] = {}
     head = [_HEADER]
     for scope, types in (("node", node_types), ("edge", edge_types)):
@@ -241,19 +237,6 @@ def _data(attrs: dict, keys: dict) -> list[str]:
     return lines
 
 
-def write_graphml(quads: Iterable[Quad], out: BinaryIO, **_options) -> None:
-    """The network view of the quads, as GraphML."""
-    assemble_graphml([encode_view(quads)], out)
-
-
-def assemble_graphml(pieces: list, out: BinaryIO, **_options) -> None:
-    """The export's way: each file's quads made plain data where they were mapped
-    (encode_view, in the workers), merged here and written without building a networkx
-    graph; the bytes ``write_graph`` writes for ``view_from_pieces(pieces)``."""
-    nodes, edges = view_parts(merge_pieces(pieces))
-    write_parts(list(nodes.items()), edges, True, True, out)
-
-
 def read_graphml(path, multigraph: bool = True) -> nx.Graph:
     """Read a GraphML file kg wrote back into the graph it was written from: a
     ``MultiDiGraph`` (``graph.to_networkx``), or with ``multigraph=False`` the
@@ -282,23 +265,3 @@ def read_graphml(path, multigraph: bool = True) -> nx.Graph:
 
 def _unescape_values(attrs: dict) -> dict:
     return {unescape(k): unescape(v) if isinstance(v, str) else v for k, v in attrs.items()}
-
-
-class ViewAssembler:
-    """The export's way: each file's piece of the network view (made in the workers) goes
-    to a ViewSpool on disk; the file is written once all are in (one type per attribute
-    needs them all), without the view in memory."""
-
-    def __init__(self, out: BinaryIO, **_options):
-        self.out = out
-        self.spool = ViewSpool()
-
-    def add(self, piece) -> None:
-        self.spool.add(piece)
-
-    def finish(self) -> None:
-        self.spool.write(self.out)
-
-
-register(Format("graphml", (), "graph.graphml", "application/graphml+xml", encode_view,
-                assembler=ViewAssembler))

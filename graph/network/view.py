@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from pyoxigraph import Quad
 
 from .. import fields as F
+from ..formats.graphml import STRING, key_types, value_types, write_edges, write_head, write_nodes
 from ..formats.network import (
     attribute_names,
     join_values,
@@ -254,8 +255,6 @@ class ViewSpool:
             yield node, props
 
     def write(self, out: BinaryIO) -> None:
-        from ..formats.graphml import _STRING, key_types, value_types, write_edges, write_head, write_nodes
-
         try:
             self._file.flush()
             relation_kind: dict[str, str] = {}
@@ -302,7 +301,7 @@ class ViewSpool:
                 value_types(attrs, seen)
             # pass 3: the file
             self._edges.sort()
-            node_keys, edge_keys = write_head(out, key_types(seen), {"relation": _STRING} if self._edges else {},
+            node_keys, edge_keys = write_head(out, key_types(seen), {"relation": STRING} if self._edges else {},
                                               True, True)
             write_nodes(out, final(), node_keys)
             edge_data = {name: {"relation": name} for name in RELATION_NAMES}

@@ -20,7 +20,6 @@ from typing import Any, NamedTuple
 
 from pyoxigraph import Quad
 
-from .. import __version__
 from ..identity.iris import corpus_graph_iri, source_graph_iri
 from ..identity.resolve import Decisions, Facts, RecordFacts, Resolution, Resolver, facts_of, record_facts_of
 from ..mapping.plain import Triple, to_pyoxigraph
@@ -31,7 +30,9 @@ from ..progress import NoProgress, Progress
 from ..read.build import to_record
 from ..read.files import NotAnItem, ReadError, Source, read_document
 from ..read.inputs import gather
+from ..read.sitedata import is_site_record, to_site_record
 from ..records import Article, Parsed, SiteRecord
+from ..version import __version__
 from .spool import Spool
 from .workers import executor_for
 
@@ -76,7 +77,7 @@ def _parse(source: Source, max_file_size: int) -> tuple[Parsed, bytes]:
     except ReadError as err:
         return Parsed(None, [Problem(str(source.path), err.line, ERROR, f"{err}; file skipped", err.column)],
                       set()), b""
-    return to_record(doc), digest
+    return (to_site_record(doc) if is_site_record(doc) else to_record(doc)), digest
 
 
 def input_key(digest: bytes, decided: Decisions, rel: str, base: str) -> str:

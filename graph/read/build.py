@@ -36,7 +36,7 @@ _ARTICLE_VALUES = [(f.key, F.attr(f), f.read) for f in F.ARTICLE
                    if f.read in (F.TEXT, F.WHOLE, F.SIZE, F.FLAG, F.DATE, F.URL, F.EMBED)]
 _IMAGE_VALUES = [(f.key, F.attr(f), f.read) for f in F.IMAGE if f.read != F.IDENTITY]
 _WEB_URL, _ORIGINAL_URL = "webUrl", "originalUrl"
-# kind of value -> the _Reader method that reads it
+# kind of value -> the Reader method that reads it
 _READERS = {F.TEXT: "text", F.WHOLE: "integer", F.SIZE: "size", F.FLAG: "boolean", F.DATE: "date", F.URL: "url",
             F.EMBED: "featured"}
 
@@ -44,18 +44,16 @@ Where = Callable[[str], "int | None"]  # key -> the line to report a problem at
 
 
 def to_record(doc: Document) -> Parsed:
-    if "taxonomy" in doc.data:  # a site data record, not an article
-        from .sitedata import to_site_record
-        return to_site_record(doc)
-    reader = _Reader(doc)
+    """The article record of a document (graph/read/sitedata.py reads site data records)."""
+    reader = Reader(doc)
     reader.problems.extend(doc.problems)
     article = reader.article(doc.data, line=None, stub=False)
     if article is not None and doc.body.strip():
-        article.body = _clean(doc.body.strip())
+        article.body = clean(doc.body.strip())
     return Parsed(article, reader.problems, reader.unmapped)
 
 
-class _Reader:
+class Reader:
     """Reads the values of one document, collecting problems with their line numbers."""
 
     def __init__(self, doc: Document):
@@ -143,7 +141,7 @@ class _Reader:
             self.warn(at(key), f"{where}{key} is {kind(value)}, not text; field dropped")
             return None
         value = value.strip()
-        cleaned = _clean(value)
+        cleaned = clean(value)
         if _replaced(value, cleaned):
             self.warn(at(key), f"{where}{key} holds invalid Unicode (unpaired surrogates); replaced with U+FFFD")
         return cleaned or None
@@ -162,10 +160,10 @@ class _Reader:
         elif isinstance(value, str) and re.fullmatch(r"\s*[-+]?[0-9]{1,30}\s*", value):
             number = int(value)
         if number is None:
-            self.warn(at(key), f"{where}{key} {_show(value)} is not a whole number; field dropped")
+            self.warn(at(key), f"{where}{key} {show(value)} is not a whole number; field dropped")
             return None
         if not INT_RANGE[0] <= number <= INT_RANGE[1]:
-            self.warn(at(key), f"{where}{key} {_show(value)} is too large a number; field dropped")
+            self.warn(at(key), f"{where}{key} {show(value)} is too large a number; field dropped")
             return None
         return number
 
@@ -182,7 +180,7 @@ class _Reader:
             return value
         if isinstance(value, str) and value.strip().lower() in ("true", "false", "yes", "no"):
             return value.strip().lower() in ("true", "yes")
-        self.warn(at(key), f"{where}{key} {_show(value)} is not true or false; field dropped")
+        self.warn(at(key), f"{where}{key} {show(value)} is not true or false; field dropped")
         return None
 
     def date(self, data: dict, key: str, at: Where, where: str) -> datetime | None:
@@ -200,10 +198,10 @@ class _Reader:
             except ValueError:
                 parsed = None
         if parsed is None:
-            self.warn(at(key), f"{where}{key} {_show(value)} is not a date; field dropped")
+            self.warn(at(key), f"{where}{key} {show(value)} is not a date; field dropped")
             return None
         if parsed.tzinfo is None:
-            self.warn(at(key), f"{where}{key} {_show(value)} has no time zone; UTC assumed")
+            self.warn(at(key), f"{where}{key} {show(value)} has no time zone; UTC assumed")
             parsed = parsed.replace(tzinfo=timezone.utc)
         elif parsed.tzinfo is timezone.utc and YEAR_RANGE[0] <= parsed.year <= YEAR_RANGE[1]:
             return parsed  # the common case: already UTC
@@ -212,7 +210,7 @@ class _Reader:
         except (OverflowError, ValueError):
             utc = None
         if utc is None or not YEAR_RANGE[0] <= utc.year <= YEAR_RANGE[1]:
-            self.warn(at(key), f"{where}{key} {_show(value)} is out of the range of plausible dates "
+            self.warn(at(key), f"{where}{key} {show(value)} is out of the range of plausible dates "
                                f"({YEAR_RANGE[0]}-{YEAR_RANGE[1]}); field dropped")
             return None
         return utc
@@ -234,7 +232,7 @@ class _Reader:
                         return normalize_url(on_site(value, self.site))
                     except UnusableURL as on_site_err:
                         problem = f"is site-relative, and on the site {self.site} it {on_site_err}"
-            self.warn(at(key), f"{where}{key} {_show(value)} {problem}; field dropped")
+            self.warn(at(key), f"{where}{key} {show(value)} {problem}; field dropped")
             return None
 
     def featured(self, data: dict, key: str, at: Where, where: str) -> str | None:
@@ -275,15 +273,15 @@ class _Reader:
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 label = " ".join(str(item).split())
                 if not label.isascii():
-                    cleaned = _clean(label)
+                    cleaned = clean(label)
                     if _replaced(label, cleaned):
-                        self.warn(at(key), f"{where}{one} {_show(cleaned)} holds invalid Unicode "
+                        self.warn(at(key), f"{where}{one} {show(cleaned)} holds invalid Unicode "
                                            f"(unpaired surrogates); replaced with U+FFFD")
                     label = cleaned
                 if label:
                     labels[label] = None
             else:
-                self.warn(at(key), f"{where}{one} {_show(item)} is {kind(item)}, not a label; ignored")
+                self.warn(at(key), f"{where}{one} {show(item)} is {kind(item)}, not a label; ignored")
         return list(labels)
 
     def unknown(self, data: dict, known: frozenset[str] | set[str], where: str,
@@ -294,7 +292,7 @@ class _Reader:
             return
         for key in data:
             if not isinstance(key, str):
-                self.warn(line(), f"{where}field name {_show(key)} is not text; ignored")
+                self.warn(line(), f"{where}field name {show(key)} is not text; ignored")
             elif key not in known:
                 self.unmapped.add(where + key)
 
@@ -349,7 +347,7 @@ class _Reader:
             try:
                 site_url(domain)
             except UnusableURL:
-                self.warn(at("provider"), f"{where}provider.domain {_show(domain)} is not a domain name; "
+                self.warn(at("provider"), f"{where}provider.domain {show(domain)} is not a domain name; "
                                           f"the article's own site is used")
                 domain = None
         if domain is None:
@@ -364,7 +362,7 @@ class _Reader:
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
     """Join surrogate pairs (JSON-style "\\ud83d\\ude00" escapes) into their character;
     replace unpaired ones, which UTF-8 and so RDF cannot carry, with U+FFFD."""
     if not _SURROGATES.search(text):
@@ -376,7 +374,7 @@ def _replaced(before: str, after: str) -> bool:
     return after.count("\ufffd") > before.count("\ufffd")
 
 
-def _show(value: object) -> str:
+def show(value: object) -> str:
     """A value as the author wrote it, quoted for a message, cut short (aliases can make values huge)."""
     if isinstance(value, str):
         text = f"'{value[:80]}'"

@@ -15,20 +15,25 @@ from ..identity.iris import site_url
 from ..identity.urls import UnusableURL
 from ..problems import ERROR, Problem
 from ..records import Parsed, SiteRecord
-from .build import _clean, _Reader, _show
+from .build import Reader, clean, show
 from .files import Document
 
 _KEYS = {kind: frozenset(f.key for f in fields) for kind, fields in F.RECORD_KINDS.items()}
 
 
+def is_site_record(doc: Document) -> bool:
+    """A document that says its ``taxonomy`` is a site data record, not an article."""
+    return "taxonomy" in doc.data
+
+
 def to_site_record(doc: Document) -> Parsed:
-    reader = _Reader(doc)
+    reader = Reader(doc)
     reader.problems.extend(doc.problems)
     data = doc.data
     taxonomy = data.get("taxonomy")
     kind = taxonomy.strip().lower() if isinstance(taxonomy, str) else None
     if kind not in F.RECORD_KINDS:
-        return Parsed(None, reader.problems, set(), passed=f"a {_show(taxonomy)} record "
+        return Parsed(None, reader.problems, set(), passed=f"a {show(taxonomy)} record "
                                                           f"(kg reads organization and topic records)")
 
     def at(key: str) -> int | None:
@@ -43,7 +48,7 @@ def to_site_record(doc: Document) -> Parsed:
             try:
                 site_url(domain)
             except UnusableURL:
-                reader.warn(at("domain"), f"domain {_show(domain)} is not a domain name; field dropped")
+                reader.warn(at("domain"), f"domain {show(domain)} is not a domain name; field dropped")
                 domain = None
         if domain is None:
             return _skipped(reader, at("domain"), "organization record has no usable domain")
@@ -58,10 +63,10 @@ def to_site_record(doc: Document) -> Parsed:
     record.identifier = reader.text(data, "_id", at, "")
     record.images = reader.images(data.get("images"), lambda: at("images"), "images")
     if doc.body.strip() and record.description is None and kind == "organization":
-        record.description = _clean(doc.body.strip())  # a record's text below its front matter
+        record.description = clean(doc.body.strip())  # a record's text below its front matter
     return Parsed(None, reader.problems, reader.unmapped, record=record)
 
 
-def _skipped(reader: _Reader, line: int | None, message: str) -> Parsed:
+def _skipped(reader: Reader, line: int | None, message: str) -> Parsed:
     reader.problems.append(Problem(reader.path, reader.where(line), ERROR, f"{message}; record skipped"))
     return Parsed(None, reader.problems, reader.unmapped)
