@@ -131,3 +131,11 @@ def _alive(pid: int) -> bool:
     except (PermissionError, OverflowError, OSError):
         return True
     return True
+
+
+def process_gone(tag: str) -> bool:
+    """Whether the process an owner tag (``PID-KERNEL-PIDNS-``, as owner_tag() makes) names is
+    provably gone: it ran on this kernel, in this PID namespace, and no such process is left."""
+    owner = _OWNER.match(tag)
+    return (owner is not None and owner.group(2) == _kernel() and int(owner.group(3)) == _pid_namespace()
+            and not _alive(int(owner.group(1))))

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from ..problems import printable
 from .digest import AuthError, Challenge, Digest, parse_challenges
@@ -125,6 +125,7 @@ class Http:
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
         self.user, self.password = user, password
         self.notify = notify or (lambda message: None)
+        self.gate: Callable[[], str | None] | None = None  # before each attempt: a reason not to send, or None
         self._auth: str | Digest | None = None  # the scheme learnt from the server's first 401
         self._auth_lock = threading.Lock()
         self._headers = {"User-Agent": "kg (https://w3id.org/kg-news)"}
@@ -144,6 +145,9 @@ class Http:
         while True:
             attempt += 1
             failure: str
+            refused = self.gate() if self.gate is not None else None
+            if refused:
+                raise RemoteError(method, url, None, f"not sent: {refused}", attempt - 1, time.monotonic() - started)
             try:
                 answer = self._authenticated(method, url, body, headers or {})
             except _Timeout:
@@ -298,8 +302,54 @@ def _int(value: str | None) -> int | None:
 def check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"not an http(s) URL: {url!r}")
+        raise ValueError(f"not an http(s) URL: {redact(url)!r}")
+    try:
+        valid = parts.port != -1 and "@" not in parts.path + parts.query  # .port: ValueError if not a number
+    except ValueError:
+        valid = False
+    if not valid:  # most likely a password with / ? # or @ in it, which then reads as host, path or query
+        raise ValueError(f"not a valid URL: {redact(url)!r} (a user or password in a URL must have "
+                         f"any of / ? # @ : in it percent-encoded)")
     return url
+
+
+def split_credentials(url: str) -> tuple[str, str | None, str | None]:
+    """The URL without its user information (``http://USER:PASSWORD@host/``), and the user and
+    password that were there, percent-decoded (None where absent)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None, None
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    return (urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment)), unquote(user),
+            unquote(password) if colon else None)
+
+
+def credentials(urls: list[str], user: str | None, password: str | None) -> tuple[list[str], str | None, str | None]:
+    """The URLs without user information, and the user and password to send: those given, and
+    those the URLs hold, which count as if given. Raises ValueError where two sources disagree
+    (naming the sources, not the values)."""
+    split = [split_credentials(url) for url in urls]
+    chosen = []
+    for i, (name, option, given) in enumerate((("user", "--user (or KG_USER)", user),
+                                               ("password", "--password (or KG_PASSWORD)", password))):
+        found: list[tuple[str, str | None]] = [(option, given)] if given is not None else []
+        found += [(f"the URL {redact(url)}", parts[1 + i]) for url, parts in zip(urls, split, strict=True)
+                  if parts[1 + i] is not None]
+        other = next((where for where, value in found if value != found[0][1]), None)
+        if other is not None:
+            raise ValueError(f"the {name} that {found[0][0]} gives is not the one {other} gives: give it once")
+        chosen.append(found[0][1] if found else None)
+    return [parts[0] for parts in split], chosen[0], chosen[1]
+
+
+def redact(url: str) -> str:
+    """The URL as kg shows it: user information as ``***``. Where a password with an unencoded
+    character cut the URL short, everything before the last ``@`` goes."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    return f"{scheme}://***@{rest.rpartition('@')[2]}"
 
 
 def excerpt(body: bytes) -> str:

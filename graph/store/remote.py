@@ -10,6 +10,7 @@ each (Virtuoso answers it with 200 and an HTML page, and stores nothing).
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -21,12 +22,14 @@ from pyoxigraph import (
     QuerySolution,
     QuerySolutions,
     RdfFormat,
+    Triple,
     parse_query_results,
     serialize,
 )
 
 from ..identity.iris import sync_graph_iri
 from ..problems import printable
+from ..terms import RDF_TYPE
 from .http import (
     BACKOFF,
     DEFAULT_RETRIES,
@@ -35,13 +38,18 @@ from .http import (
     Http,
     RemoteError,
     check_url,
+    credentials,
     excerpt,
+    redact,
 )
+from .lease import CREATED, CREATOR, XSD_DATETIME, Lease, now, stamp
 from .sync import (
+    SD_NAMED_GRAPH,
     Applied,
     Graphs,
     Plan,
     Recorded,
+    TargetError,
     parse_record,
     record_quads,
     record_query,
@@ -55,6 +63,8 @@ BULK_BATCH = 32 << 20  # bytes of N-Quads per bulk POST to Oxigraph
 RECORD_PAGE = 5000  # rows of the record read per query (Virtuoso answers at most 10,000)
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+VERSION = NamedNode("http://www.w3.org/2002/07/owl#versionInfo")  # of the sync graph: new at each write of it
+UNVERIFIED = "/unverified/"  # BASE/sync/unverified/TOKEN: graphs a load could not vouch for
 
 
 @dataclass
@@ -70,11 +80,20 @@ class GraphStoreClient:
                  password: str | None = None, timeout: float = DEFAULT_TIMEOUT,
                  retries: int = DEFAULT_RETRIES, backoff: float = BACKOFF, connections: int = WRITERS,
                  notify: Callable[[str], None] | None = None):
-        self.store_url = check_url(store_url)
-        self.query_url = check_url(query_url) if query_url else self.store_url
+        # Credentials in a URL (http://USER:PASSWORD@host/) count as given, and are never shown.
+        urls, user, password = credentials([check_url(u) for u in (store_url, query_url) if u], user, password)
+        self.store_url, self.query_url = urls[0], urls[-1]
         self.connections = connections
         self.http = Http(user, password, timeout, retries, backoff, connections, notify)
         self.server = ""  # the Server header of the last answer
+        self._settings = (timeout, retries, backoff, notify)
+
+    def another(self) -> GraphStoreClient:
+        """A client of the same server with the same credentials, on a connection of its own."""
+        client = GraphStoreClient(self.store_url, self.query_url, self.http.user, self.http.password,
+                                  *self._settings[:3], connections=1, notify=self._settings[3])
+        client.server = self.server
+        return client
 
     @property
     def software(self) -> str:
@@ -148,7 +167,7 @@ class GraphStoreClient:
         if 200 <= answer.status < 300:
             return
         if 300 <= answer.status < 400:
-            where = f"to {answer.location}" if answer.location else "without a Location"
+            where = f"to {redact(answer.location)}" if answer.location else "without a Location"
             raise RemoteError(method, url, answer.status, f"redirected {where}; kg does not follow redirects "
                                                           f"(a write could land elsewhere): give the final URL",
                               answer.attempts, answer.seconds)
@@ -178,66 +197,158 @@ def _with_query(url: str, extra: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
+@dataclass(frozen=True)
+class RecordState:
+    """The record as a load read it: its version (new at each write of it) and the lists of
+    graphs that loads could not vouch for (BASE/sync/unverified/TOKEN)."""
+
+    version: str | None
+    unverified: frozenset[str]
+
+
 class RemoteStore:
     """A Graph Store Protocol endpoint as a load target: one PUT or DELETE per named graph
     (or, on Oxigraph, bulk POSTs of the new ones).
 
-    The record in the sync graph is written twice: first with the graphs about
-    to change listed without a hash, then with the new hashes of the graphs
-    that were really written. Whatever fails in between, the record never
-    claims content the server may not hold, and the next load redoes it.
+    Two loads never write at once: a load writes only while it holds the lease
+    (graph/store/lease.py), and only if the record is still the one it planned from (its
+    version, ``owl:versionInfo`` of the sync graph, is new at each write of it). The record is
+    written twice: first with the graphs about to change listed without a hash, then with the
+    new hashes of the graphs that were really written, and that only if the lease is still this
+    load's and the record still the one it wrote first. Whatever fails in between, the record
+    never claims content the server may not hold, and the next load redoes it. A load that lost
+    its lease while writing (stopped or cut off for longer than the lease) claims nothing: it
+    lists the graphs it touched in a graph of its own, BASE/sync/unverified/TOKEN, which no
+    other load overwrites; a graph listed there counts as unknown until a load that read the
+    list has completed, which then removes it.
     """
 
-    def __init__(self, client: GraphStoreClient):
+    def __init__(self, client: GraphStoreClient, lease_seconds: float | None = None):
         self.client = client
+        self.lease_seconds = lease_seconds  # None: graph.store.lease's rule
+        self._read: dict[str, RecordState] = {}  # base -> the record as read_record saw it
 
     def describe(self) -> str:
         return self.client.store_url
 
     def read_record(self, base: str) -> dict[str, Recorded]:
-        """The record, read in pages ordered by graph IRI: servers cut long answers, Virtuoso
-        silently at 10,000 rows (ResultSetMaxRows; its sorts refuse OFFSET beyond that too), so
-        each page starts after the last graph of the one before."""
-        record: dict[str, Recorded] = {}
+        try:
+            state = self._state(base)
+            record = self._paged(record_query(base), "?g ?hash ?n ?key", parse_record)
+            if state.unverified:
+                values = " ".join(f"<{iri}>" for iri in sorted(state.unverified))
+                listed = self._paged(f"SELECT DISTINCT ?g WHERE {{ VALUES ?u {{ {values} }} GRAPH ?u {{ "
+                                     f"?g a <{SD_NAMED_GRAPH.value}> }} }}", "?g", _graphs)
+                record.update(dict.fromkeys(listed, Recorded(None, 0)))
+        except RemoteError as err:
+            if err.status in (400, 404, 405, 415) and self.client.query_url == self.client.store_url:
+                hint = ("kg reads its record of loaded graphs with a SPARQL query: "
+                        "give the server's query URL with --query-endpoint")
+                err.args = (f"{err} ({hint})",)
+            raise
+        self._read[base] = state
+        return record
+
+    def _paged(self, select: str, variables: str, parse: Callable[[list[QuerySolution]], dict]) -> dict:
+        """The rows of ``select`` read in pages ordered by graph IRI ``?g``: servers cut long answers,
+        Virtuoso silently at 10,000 rows (ResultSetMaxRows; its sorts refuse OFFSET beyond that too),
+        so each page starts after the last graph of the one before."""
+        found: dict = {}
         after = ""
         while True:
-            try:
-                page = self.client.select(
-                    f"SELECT ?g ?hash ?n ?key WHERE {{ {{ {record_query(base)} }} "
-                    f"FILTER (STR(?g) > {Literal(after)}) }} ORDER BY STR(?g) LIMIT {RECORD_PAGE}")
-            except RemoteError as err:
-                if err.status in (400, 404, 405, 415) and self.client.query_url == self.client.store_url:
-                    hint = ("kg reads its record of loaded graphs with a SPARQL query: "
-                            "give the server's query URL with --query-endpoint")
-                    err.args = (f"{err} ({hint})",)
-                raise
-            found = parse_record(page.rows)
-            record.update(found)
-            if not found or (len(page.rows) < RECORD_PAGE and page.max_rows is None):
-                return record
-            after = max(found)
+            page = self.client.select(f"SELECT {variables} WHERE {{ {{ {select} }} "
+                                      f"FILTER (STR(?g) > {Literal(after)}) }} ORDER BY STR(?g) LIMIT {RECORD_PAGE}")
+            more = parse(page.rows)
+            found.update(more)
+            if not more or (len(page.rows) < RECORD_PAGE and page.max_rows is None):
+                return found
+            after = max(more)
+
+    def _state(self, base: str) -> RecordState:
+        sync = sync_graph_iri(base)
+        rows = self.client.select(
+            f"SELECT ?version ?u WHERE {{ {{ GRAPH <{sync}> {{ <{sync}> <{VERSION.value}> ?version }} }} UNION "
+            f"{{ GRAPH ?u {{ ?u <{CREATOR.value}> ?by }} "
+            f"FILTER (STRSTARTS(STR(?u), {Literal(sync + UNVERIFIED)})) }} }}").rows
+        versions = sorted(row["version"].value for row in rows if row["version"] is not None)
+        return RecordState(" ".join(versions) or None,
+                           frozenset(row["u"].value for row in rows if isinstance(row["u"], NamedNode)))
 
     def apply(self, base: str, graphs: Graphs, p: Plan, before: dict[str, Recorded]) -> Applied:
         if not p.changes and not p.rekeyed:
             return Applied([], [], recorded_after(graphs, before, p, (), ()))
+        lease = Lease(self.client.another(), sync_graph_iri(base), self.lease_seconds)
+        try:
+            try:
+                lease.take()
+                state = self._state(base)
+            except TargetError as err:  # LeaseTaken or RemoteError
+                return Applied([], [], before, f"{err}; nothing was written")
+            seen = self._read.get(base, state)
+            if state.version != seen.version:
+                return Applied([], [], before, f"the record on {self.client.store_url} changed since this load read "
+                                               f"it (another kg load wrote to the server meanwhile); nothing was "
+                                               f"written: run kg load again")
+            self.client.http.gate = lease.check  # no request that writes once the lease has run out
+            return self._write(base, graphs, p, before, lease, seen)
+        finally:
+            self.client.http.gate = None
+            lease.release()
+
+    def _write(self, base: str, graphs: Graphs, p: Plan, before: dict[str, Recorded], lease: Lease,
+               seen: RecordState) -> Applied:
         sync = sync_graph_iri(base)
+        token = lease.iri.rsplit("/", 1)[-1]
         pending = recorded_after(graphs, before, p, (), ())
         try:
-            self.client.put_graph(sync, _record_bytes(base, pending))
+            self.client.put_graph(sync, _record_bytes(base, pending, f"{token} pending"))
             bulk = self._bulk_targets(p)
         except RemoteError as err:
             return Applied([], [], before, f"{err}; nothing was written")
         writes = _Writes(self.client, bulk)
         writes.run(graphs.contents(p.writes), p.removed)
         error = writes.error
-        record = recorded_after(graphs, before, p, writes.written, writes.deleted)
+        written, deleted = sorted(writes.written), sorted(writes.deleted)
+        lost = self._lost(base, lease, f"{token} pending")
+        if lost:
+            return Applied(written, deleted, pending, self._disown(base, lease, token, p, lost))
+        record = recorded_after(graphs, before, p, written, deleted)
         try:
-            self.client.put_graph(sync, _record_bytes(base, record))
+            self.client.put_graph(sync, _record_bytes(base, record, f"{token} done"))
         except RemoteError as err:
             error = error or (f"cannot record what was written: {err}; the graphs were written, but not "
                               f"their hashes: the next load writes them again")
             record = pending
-        return Applied(sorted(writes.written), sorted(writes.deleted), record, error)
+        if error is None:
+            for listed in sorted(seen.unverified):  # this load has redone every graph they list
+                with contextlib.suppress(RemoteError):
+                    self.client.delete_graph(listed)
+        return Applied(written, deleted, record, error)
+
+    def _lost(self, base: str, lease: Lease, version: str) -> str | None:
+        """Why this load may not record what it wrote (None: it may)."""
+        try:
+            reason = lease.held()
+            if reason is None and self._state(base).version != version:
+                reason = f"the record on {self.client.store_url} was rewritten while this load was writing"
+        except RemoteError as err:
+            reason = f"cannot check that this load still holds its lease: {err}"
+        return reason
+
+    def _disown(self, base: str, lease: Lease, token: str, p: Plan, lost: str) -> str:
+        """List the graphs this load touched as unknown, where no other load overwrites the list."""
+        touched = sorted(set(p.writes) | set(p.removed))
+        listing = NamedNode(sync_graph_iri(base) + UNVERIFIED + token)
+        triples = [Triple(listing, CREATOR, Literal(lease.owner)),
+                   Triple(listing, CREATED, Literal(stamp(now()), datatype=XSD_DATETIME))]
+        triples += [Triple(NamedNode(iri), RDF_TYPE, SD_NAMED_GRAPH) for iri in touched]
+        try:
+            lease.client.put_graph(listing.value, serialize(triples, format=RdfFormat.N_TRIPLES) or b"")
+        except RemoteError as err:
+            return (f"{lost}; so it records nothing it wrote, and it cannot mark the {len(touched)} graphs it "
+                    f"wrote or removed for the next load to redo ({err}): run kg load again")
+        return (f"{lost}; so it records nothing it wrote: the {len(touched)} graphs it wrote or removed are "
+                f"marked for the next kg load to redo")
 
     def _bulk_targets(self, p: Plan) -> set[str]:
         """The graphs an Oxigraph server can take through its bulk loader: new ones it does not
@@ -314,5 +425,11 @@ class _Writes:
                     queued.cancel()
 
 
-def _record_bytes(base: str, record: dict[str, Recorded]) -> bytes:
-    return serialize([q.triple for q in record_quads(base, record)], format=RdfFormat.N_TRIPLES) or b""
+def _record_bytes(base: str, record: dict[str, Recorded], version: str) -> bytes:
+    sync = NamedNode(sync_graph_iri(base))
+    return serialize([*(q.triple for q in record_quads(base, record)), Triple(sync, VERSION, Literal(version))],
+                     format=RdfFormat.N_TRIPLES) or b""
+
+
+def _graphs(rows: list[QuerySolution]) -> dict[str, None]:
+    return {row["g"].value: None for row in rows if isinstance(row["g"], NamedNode)}
