@@ -206,6 +206,61 @@ def test_a_killed_load_does_not_hold_the_server(tmp_path):
         assert ours(server) == embedded(b, tmp_path / "embedded-b")
 
 
+@pytest.mark.parametrize("sig,status", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_load_stopped_by_a_signal_gives_the_server_back(tmp_path, sig, status):
+    a = corpus(tmp_path / "a", "a")
+    with oxigraph_server(tmp_path / "server") as server, proxy(server.url, Faults(delay=0.15)) as slow:
+        first = start_load(slow + "/store", slow + "/query", a)
+        wait_for(lambda: bookkeeping(server, LEASES) or first.poll() is not None, "the load's lease")
+        first.send_signal(sig)
+        run = finish(first)
+        assert run.returncode == status and "Traceback" not in run.stderr, run.stderr
+        assert not bookkeeping(server, LEASES)
+        assert not wrong_claims(server)
+        converges(server, a, tmp_path / "embedded-a")
+
+
+def test_a_load_whose_record_changed_after_it_read_it_writes_nothing(server, tmp_path):
+    """Another load wrote between this one's reading the record and its taking the lease:
+    its plan is out of date, and it says so instead of writing it."""
+    a, b = corpus(tmp_path / "a", "a"), corpus(tmp_path / "b", "b")
+
+    class Overtaken(RemoteStore):
+        def read_record(self, base):
+            record = super().read_record(base)
+            run = kg("load", "--endpoint", server.store, "--query-endpoint", server.query, str(b))
+            assert run.returncode == 0, run.stderr
+            return record
+
+    with pytest.raises(graph.LoadError) as failed:
+        graph.load([a], Overtaken(GraphStoreClient(server.store, server.query)))
+    assert str(failed.value) == (f"the record on {server.store} changed since this load read it (another kg load "
+                                 f"wrote to the server meanwhile); nothing was written: run kg load again")
+    assert ours(server) == embedded(b, tmp_path / "embedded-b") and not wrong_claims(server)
+
+
+def test_a_record_rewritten_during_the_writes_is_not_overwritten_with_claims(tmp_path):
+    """A writer that takes no lease (an older kg) rewrites the record while a load writes: the
+    load claims nothing, and marks what it wrote for the next load."""
+    a = corpus(tmp_path / "a", "a")
+    with oxigraph_server(tmp_path / "server") as server:
+        faults = Faults(delay=0.05)
+        with proxy(server.url, faults) as slow:
+            first = start_load(slow + "/store", slow + "/query", a)
+            wait_for(lambda: sum(m == "PUT" and g.startswith(SOURCES) for m, g, _ in faults.seen) >= 5
+                     or first.poll() is not None, "five writes")
+            GraphStoreClient(server.store, server.query).put_graph(
+                SYNC, f"<{SOURCES}elsewhere.md> a <http://www.w3.org/ns/sparql-service-description#NamedGraph> .\n"
+                .encode())
+            run = finish(first)
+        assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+        assert f"kg: error: the record on {slow}/store was rewritten while this load was writing; so it records " \
+               f"nothing it wrote: the {SHARED + OWN + 1} graphs it wrote or removed are marked for the next kg " \
+               "load to redo" in run.stderr
+        assert bookkeeping(server, UNVERIFIED) and not wrong_claims(server)
+        converges(server, a, tmp_path / "embedded-a")
+
+
 def test_a_lease_of_another_machine_holds_until_its_time(server, tmp_path):
     a = corpus(tmp_path / "a", "a")
     lease = LEASES + "77-00000000-1-feedface"  # another kernel: its process cannot be looked for
