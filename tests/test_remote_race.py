@@ -155,9 +155,10 @@ def test_concurrent_loads_never_leave_a_wrong_record(server, tmp_path):
         for run in map(finish, [start_load(server.store, server.query, c) for c in corpora]):
             assert "Traceback" not in run.stderr, run.stderr
             # each did its load, or was refused in one line: another load was writing, or had written
-            # since this one read the record
-            assert run.returncode == 0 or (run.returncode == 1 and "another kg load" in run.stderr
-                                           and len(run.stderr.splitlines()) == 1), run.stderr
+            # since this one read the record (after the warning, if any, that it would remove much)
+            errors = [line for line in run.stderr.splitlines() if ": warning: this load removes " not in line]
+            assert run.returncode == 0 or (run.returncode == 1 and len(errors) == 1 and "another kg load" in errors[0]), \
+                run.stderr
             loaded += run.returncode == 0
         wrong = wrong_claims(server)
         if wrong:
@@ -171,10 +172,10 @@ def test_concurrent_loads_never_leave_a_wrong_record(server, tmp_path):
 
 def test_a_load_in_progress_refuses_the_others_in_one_line(tmp_path):
     a, b, c = (corpus(tmp_path / name, name) for name in ("a", "b", "c"))
-    with oxigraph_server(tmp_path / "server") as server, proxy(server.url, Faults(delay=0.15)) as slow:
-        first = start_load(slow + "/store", slow + "/query", a)  # about 5 s of writes
+    with oxigraph_server(tmp_path / "server") as server, proxy(server.url, Faults(delay=0.25)) as slow:
+        first = start_load(slow + "/store", slow + "/query", a)  # about 9 s of writes
         wait_for(lambda: bookkeeping(server, LEASES) or first.poll() is not None, "the first load's lease")
-        others = [finish(start_load(server.store, server.query, folder)) for folder in (b, c)]
+        others = [finish(p) for p in [start_load(server.store, server.query, folder) for folder in (b, c)]]
         done = finish(first)
         assert done.returncode == 0, done.stderr
         for run in others:
@@ -244,9 +245,9 @@ def test_a_record_rewritten_during_the_writes_is_not_overwritten_with_claims(tmp
     load claims nothing, and marks what it wrote for the next load."""
     a = corpus(tmp_path / "a", "a")
     with oxigraph_server(tmp_path / "server") as server:
-        faults = Faults(delay=0.05)
+        faults = Faults(delay=0.1)
         with proxy(server.url, faults) as slow:
-            first = start_load(slow + "/store", slow + "/query", a)
+            first = start_load(slow + "/store", slow + "/query", a)  # about 3.5 s of writes
             wait_for(lambda: sum(m == "PUT" and g.startswith(SOURCES) for m, g, _ in faults.seen) >= 5
                      or first.poll() is not None, "five writes")
             GraphStoreClient(server.store, server.query).put_graph(

@@ -304,7 +304,8 @@ def check_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"not an http(s) URL: {redact(url)!r}")
     try:
-        valid = parts.port != -1 and "@" not in parts.path + parts.query  # .port: ValueError if not a number
+        _ = parts.port  # ValueError where what follows the host's colon is not a number
+        valid = "@" not in parts.path + parts.query
     except ValueError:
         valid = False
     if not valid:  # most likely a password with / ? # or @ in it, which then reads as host, path or query
@@ -327,20 +328,22 @@ def split_credentials(url: str) -> tuple[str, str | None, str | None]:
 
 def credentials(urls: list[str], user: str | None, password: str | None) -> tuple[list[str], str | None, str | None]:
     """The URLs without user information, and the user and password to send: those given, and
-    those the URLs hold, which count as if given. Raises ValueError where two sources disagree
-    (naming the sources, not the values)."""
+    those the URLs hold, which count as if given. Raises ValueError where two disagree."""
     split = [split_credentials(url) for url in urls]
-    chosen = []
-    for i, (name, option, given) in enumerate((("user", "--user (or KG_USER)", user),
-                                               ("password", "--password (or KG_PASSWORD)", password))):
-        found: list[tuple[str, str | None]] = [(option, given)] if given is not None else []
-        found += [(f"the URL {redact(url)}", parts[1 + i]) for url, parts in zip(urls, split, strict=True)
-                  if parts[1 + i] is not None]
-        other = next((where for where, value in found if value != found[0][1]), None)
-        if other is not None:
-            raise ValueError(f"the {name} that {found[0][0]} gives is not the one {other} gives: give it once")
-        chosen.append(found[0][1] if found else None)
-    return [parts[0] for parts in split], chosen[0], chosen[1]
+    user = _one("user", "--user (or KG_USER)", user, [(url, u) for url, (_, u, _) in zip(urls, split, strict=True)])
+    password = _one("password", "--password (or KG_PASSWORD)", password,
+                    [(url, p) for url, (_, _, p) in zip(urls, split, strict=True)])
+    return [clean for clean, _, _ in split], user, password
+
+
+def _one(name: str, option: str, given: str | None, in_urls: list[tuple[str, str | None]]) -> str | None:
+    """The one value of the option and the URLs; the message names where they come from, not the values."""
+    found = [(option, given)] if given is not None else []
+    found += [(f"the URL {redact(url)}", value) for url, value in in_urls if value is not None]
+    other = next((where for where, value in found if value != found[0][1]), None)
+    if other is not None:
+        raise ValueError(f"the {name} that {found[0][0]} gives is not the one {other} gives: give it once")
+    return found[0][1] if found else None
 
 
 def redact(url: str) -> str:

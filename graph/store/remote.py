@@ -86,12 +86,12 @@ class GraphStoreClient:
         self.connections = connections
         self.http = Http(user, password, timeout, retries, backoff, connections, notify)
         self.server = ""  # the Server header of the last answer
-        self._settings = (timeout, retries, backoff, notify)
 
     def another(self) -> GraphStoreClient:
-        """A client of the same server with the same credentials, on a connection of its own."""
-        client = GraphStoreClient(self.store_url, self.query_url, self.http.user, self.http.password,
-                                  *self._settings[:3], connections=1, notify=self._settings[3])
+        """A client of the same server, with the same credentials and settings, on a connection of its own."""
+        h = self.http
+        client = GraphStoreClient(self.store_url, self.query_url, h.user, h.password, h.timeout, h.retries,
+                                  h.backoff, connections=1, notify=h.notify)
         client.server = self.server
         return client
 
@@ -225,7 +225,8 @@ class RemoteStore:
 
     def __init__(self, client: GraphStoreClient, lease_seconds: float | None = None):
         self.client = client
-        self.lease_seconds = lease_seconds  # None: graph.store.lease's rule
+        # None: graph.store.lease's rule; a lease shorter than 4 request timeouts loses its guarantee
+        self.lease_seconds = lease_seconds
         self._read: dict[str, RecordState] = {}  # base -> the record as read_record saw it
 
     def describe(self) -> str:
