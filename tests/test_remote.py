@@ -395,6 +395,15 @@ def test_a_redirected_write_is_refused(server, write_corpus):
     assert server.graphs() == set()
 
 
+def test_a_redirect_to_a_url_with_credentials_does_not_show_them(server, write_corpus):
+    corpus = write_corpus({"a.md": article(1)})
+    port = free_port()
+    with proxy(server.url, Faults(redirect_put=f"http://someone:hunter2@127.0.0.1:{port}/store")) as url:
+        run = load_cli(*via(url, server), corpus)
+    assert run.returncode == 1 and f"HTTP 307: redirected to http://***@127.0.0.1:{port}/store" in run.stderr
+    assert "hunter2" not in run.stderr + run.stdout
+
+
 # --- Virtuoso: the set-up README gives ------------------------------------------------------
 
 def test_virtuoso_digest_authentication(virtuoso, write_corpus):
