@@ -547,11 +547,13 @@ def _notifier(progress: Progress | None = None, quiet: bool = False):
 @corpus_options
 @click.option("-n", "--dry-run", is_flag=True,
               help="Print what the load would add, update and remove, and write nothing.")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Parse every file, even those read the same way by this target's last load.")
 @click.option("-v", "--verbose", is_flag=True, help="List every source added, updated and removed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems: no progress, no report of changes.")
 @_stops()
 def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, retries, connections, base,
-         max_file_size, jobs, site_url, dry_run, verbose, quiet):
+         max_file_size, jobs, site_url, dry_run, no_cache, verbose, quiet):
     """Load the graph of INPUTS (default: seeds/) into a triple store and keep it in step.
 
     Each source file's triples go into a named graph of their own (BASE/source/PATH),
@@ -574,7 +576,8 @@ def load(inputs, store_dir, endpoint, query_endpoint, user, password, timeout, r
         target.on_wait = lambda message: click.echo(f"kg: {printable(message)}", err=True)
     try:
         result = load_corpus(inputs or ("seeds",), target, base=base, max_file_size=max_file_size, jobs=jobs,
-                             report=report, progress=progress, site_url=site_url, dry_run=dry_run)
+                             report=report, progress=progress, site_url=site_url, dry_run=dry_run,
+                             cache=not no_cache)
     except LoadError as err:
         progress.finish()
         click.echo(f"kg: error: {printable(str(err))}", err=True)

@@ -29,6 +29,15 @@ AI_NEWS = ROOT.parent / "shared" / "corpora" / "ai-news"
 
 
 @pytest.fixture(autouse=True, scope="session")
+def read_cache_of_the_run(tmp_path_factory):
+    """kg load's read cache (graph/pipeline/cache.py) in a folder of this run, for kg in this
+    process and in the kg processes the tests start, not in the user's own cache."""
+    os.environ["KG_CACHE_DIR"] = str(tmp_path_factory.mktemp("kg-cache"))
+    yield
+    os.environ.pop("KG_CACHE_DIR", None)
+
+
+@pytest.fixture(autouse=True, scope="session")
 def yaml_fast_path_checked(tmp_path_factory):
     """Every front matter any test loads, in this process or in a worker forked from it,
     is also read on the loader's exact libyaml path: a difference fails the run (an error

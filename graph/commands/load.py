@@ -22,7 +22,9 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..identity.iris import corpus_graph_iri, source_graph_iri
+from ..mapping.triples import REVISION
 from ..options import DEFAULT_MAX_FILE_SIZE, Options
+from ..pipeline.cache import ReadCache
 from ..pipeline.corpus import Corpus, read_corpus
 from ..pipeline.spool import SpoolError
 from ..problems import WARNING, Problem, Report
@@ -90,6 +92,7 @@ def load(
     progress: Progress | None = None,
     site_url: str | None = None,
     dry_run: bool = False,
+    cache: bool = True,
 ) -> LoadResult:
     """Sync the graph of ``inputs`` into ``target``: a store folder, or a target object
     (graph.open_store, graph.store.embedded.EmbeddedStore, graph.store.remote.RemoteStore).
@@ -98,15 +101,18 @@ def load(
 
     ``dry_run``: map and plan as a load would, write nothing, and return the plan (with
     the triple count the store would hold after it). A plan that drops more than half
-    of the store's triples is reported as a warning, before anything is written."""
+    of the store's triples is reported as a warning, before anything is written.
+    ``cache``: files read the same way by this target's last load are not parsed again
+    (graph/pipeline/cache.py); False parses every file."""
     started = time.perf_counter()
     options = Options(base=base, max_file_size=max_file_size, jobs=jobs, site_url=site_url)
     owned = not hasattr(target, "apply")
     store: Any = EmbeddedStore(target) if owned else target  # EmbeddedStore, RemoteStore or alike
     graphs: MappedGraphs | None = None
+    reads = _read_cache(store, options) if cache else None
     try:
         try:
-            corpus = read_corpus(inputs, options=options, report=report, progress=progress)
+            corpus = read_corpus(inputs, options=options, report=report, progress=progress, cache=reads)
         except SpoolError as err:
             raise LoadError(f"{err.strerror}; the store was not changed") from None
         if not corpus.exported:
@@ -126,7 +132,11 @@ def load(
             return LoadResult(corpus, store.describe(), p, [], [], triples_in(before), after,
                               time.perf_counter() - started, None, graphs.mapped, dry_run=True)
         applied = store.apply(base, graphs, p, before)
+        if reads is not None and not applied.error:
+            reads.keep()
     finally:
+        if reads is not None:
+            reads.close()  # what was not kept is discarded
         if graphs is not None:
             graphs.close()
         if owned:
@@ -137,6 +147,13 @@ def load(
     if applied.error:
         raise LoadError(applied.error, result)
     return result
+
+
+def _read_cache(store: Any, options: Options) -> ReadCache:
+    """The read cache of this target: a store folder by its real path, a server by its URL."""
+    where = getattr(store, "path", None)
+    target = os.path.realpath(where) if where is not None else store.describe()
+    return ReadCache(target, base=options.base, max_file_size=options.max_file_size, revision=REVISION)
 
 
 def _warn_if_most_removed(report: Report | None, target: str, p: Plan, before: dict[str, Recorded],

@@ -28,11 +28,12 @@ from ..options import DEFAULT_MAX_FILE_SIZE, Options
 from ..problems import ERROR, Problem, Report
 from ..progress import NoProgress, Progress
 from ..read.build import to_record
-from ..read.files import NotAnItem, ReadError, Source, read_document
+from ..read.files import ItemSource, NotAnItem, ReadError, Source, read_bytes, read_document
 from ..read.inputs import gather
 from ..read.sitedata import is_site_record, to_site_record
 from ..records import Article, Parsed, SiteRecord
 from ..version import __version__
+from .cache import ReadCache
 from .spool import Spool
 from .workers import executor_for
 
@@ -45,6 +46,8 @@ class FileRead(NamedTuple):
     facts: Facts | RecordFacts | None  # None: the file gave no article or record (an error says why)
     blob: bytes          # the record and the file's digest, pickled for the second pass
     passed: str | None = None  # why the file holds no item at all (no front matter, ...): not an error
+    key: bytes | None = None   # its key in the read cache (kg load), when there is one
+    cached: bool = False       # taken from the read cache, not parsed
 
 
 class Mapped(NamedTuple):
@@ -68,10 +71,10 @@ def parse_source(source: Source, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> 
     return _parse(source, max_file_size)[0]
 
 
-def _parse(source: Source, max_file_size: int) -> tuple[Parsed, bytes]:
-    """The record and the digest of the file's bytes."""
+def _parse(source: Source, max_file_size: int, raw: bytes | None = None) -> tuple[Parsed, bytes]:
+    """The record and the digest of the file's bytes (``raw``: the bytes, already read)."""
     try:
-        doc, digest = read_document(source, max_file_size)
+        doc, digest = read_document(source, max_file_size, raw)
     except NotAnItem as why:
         return Parsed(None, [], set(), passed=str(why)), b""
     except ReadError as err:
@@ -102,6 +105,7 @@ class Corpus:
     repeated: list[tuple[str, str]] = field(default_factory=list)  # (where, which): JSON API items met before
     files: int = 0          # files found (a JSON API page is one, however many items it holds)
     records: int = 0        # site data records read
+    cached: int = 0         # files whose first pass came from the read cache (kg load)
     progress: Progress = field(default_factory=NoProgress)
     spool: Spool = field(default_factory=Spool)
 
@@ -182,12 +186,14 @@ def read_corpus(
     options: Options | None = None,
     report: Report | None = None,
     progress: Progress | None = None,
+    cache: ReadCache | None = None,
     **settings: Any,
 ) -> Corpus:
     """The first pass: find and parse the files, resolve identities.
 
     ``options`` (or the same as keywords: ``base``, ``max_file_size``, ``jobs``,
-    ``explain``) say how; see graph.options.Options."""
+    ``explain``) say how; see graph.options.Options. ``cache``: files found in it are
+    not parsed, and what each file gave is put in it (graph/pipeline/cache.py)."""
     options = options if options is not None else Options(**settings)
     report = report if report is not None else Report()
     found = gather(inputs, options)
@@ -197,10 +203,13 @@ def read_corpus(
                     repeated=found.repeated, files=found.files)
     corpus.progress.start("reading", len(sources))
     resolver = Resolver([source.rel for source in sources], options.explain)
-    work = functools.partial(_read_one, sources, options.max_file_size)
+    work = functools.partial(_read_one, sources, options.max_file_size, cache)
     executor = executor_for(options.jobs, len(sources))
     for index, result in enumerate(executor.map(work, range(len(sources)))):
         corpus.progress.advance()
+        if cache is not None and result.key is not None:
+            cache.put(result.key, result._replace(key=None, cached=False))
+            corpus.cached += result.cached
         report.extend(result.problems)
         corpus.unmapped.update(result.unmapped)
         if isinstance(result.facts, Facts):
@@ -223,10 +232,26 @@ def read_corpus(
 
 # --- the work of one file, in a worker process or not ------------------------------------
 
-def _read_one(sources: list[Source], max_file_size: int, index: int) -> FileRead:
+def _read_one(sources: list[Source], max_file_size: int, cache: ReadCache | None, index: int) -> FileRead:
     """First pass: the record pickled whole for the second pass, and its facts for
-    identity resolution (which is all the main process keeps)."""
-    parsed, digest = _parse(sources[index], max_file_size)
+    identity resolution (which is all the main process keeps); from the cache when
+    the file's key is in it."""
+    source = sources[index]
+    if cache is None or isinstance(source, ItemSource):
+        return _first_pass(source, max_file_size)
+    try:
+        raw = read_bytes(source, max_file_size)
+    except ReadError:
+        return _first_pass(source, max_file_size)  # the problem is reported as without a cache
+    key = cache.key(source, raw)
+    found = cache.get(key)
+    if isinstance(found, FileRead):
+        return found._replace(key=key, cached=True)
+    return _first_pass(source, max_file_size, raw)._replace(key=key)
+
+
+def _first_pass(source: Source, max_file_size: int, raw: bytes | None = None) -> FileRead:
+    parsed, digest = _parse(source, max_file_size, raw)
     art = parsed.article
     if art is None:
         if parsed.record is not None:

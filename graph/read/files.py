@@ -247,13 +247,21 @@ def _walk(folder: str, problems: list[Problem], found_sites: sites.Sites,
     return found
 
 
-def read_document(source: Source, max_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple[Document, bytes]:
+def read_document(source: Source, max_size: int = DEFAULT_MAX_FILE_SIZE,
+                  raw: bytes | None = None) -> tuple[Document, bytes]:
     """Read one file and parse its front matter; raise ReadError on a file-level problem.
 
     Returns the document and the SHA-256 digest of the file's bytes (of the item's
-    text, for an item of the JSON API)."""
+    text, for an item of the JSON API). ``raw``: the file's bytes, already read."""
     if isinstance(source, ItemSource) and source.item is not None:
         return item_document(source, source.item)
+    if raw is None:
+        raw = read_bytes(source, max_size)
+    return parse_document(source, raw), hashlib.sha256(raw).digest()
+
+
+def read_bytes(source: Source, max_size: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
+    """A file's bytes, at most ``max_size`` of them; ReadError for anything but a readable regular file."""
     path = os.fspath(source.file)  # text, not a Path: one of these per file, in the hot path
     try:
         info = os.stat(path)
@@ -270,7 +278,7 @@ def read_document(source: Source, max_size: int = DEFAULT_MAX_FILE_SIZE) -> tupl
             raise ReadError(f"file is over the limit of {max_size:,} bytes (raise it with --max-file-size)")
     except OSError as err:
         raise ReadError(_os_reason(Path(path), err)) from None
-    return parse_document(source, raw), hashlib.sha256(raw).digest()
+    return raw
 
 
 def _os_reason(path: Path, err: OSError) -> str:
