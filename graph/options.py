@@ -68,6 +68,10 @@ def check_site_url(url: object) -> str:
     """A site URL in the form relative URLs are appended to (no trailing '/'), or OptionsError."""
     from .identity.urls import UnusableURL, site_root
 
+    if isinstance(url, str) and "@" in url.partition("://")[2].split("/", 1)[0]:
+        # not shown: it would print the password; not used: it would be written into the graph
+        raise OptionsError("site_url", "holds a user name or password (USER:PASSWORD@); give the site's "
+                                       "public URL without them")
     try:
         return site_root(url)
     except UnusableURL as err:

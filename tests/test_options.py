@@ -49,3 +49,14 @@ def test_a_good_base_mints_under_it(seeds):
     assert found.counts["providers"] == 3
     triples = list(graph.read_corpus([seeds], base="https://news.example/kg#").triples())
     assert any(s.startswith("https://news.example/kg#provider/") for s, _, _, _ in triples)
+
+
+@pytest.mark.parametrize("command", ["export", "load", "stats"])
+def test_a_site_url_with_a_password_is_refused_without_showing_it(command, seeds, tmp_path):
+    args = [command, str(seeds), "--site-url", "https://editor:s3cret-Word@news.example/site"]
+    args += {"export": ["-o", str(tmp_path / "out")], "load": ["--store", str(tmp_path / "store")]}.get(command, [])
+    run = kg(*args)
+    assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+    assert "--site-url" in run.stderr and "user name or password" in run.stderr
+    assert "s3cret" not in run.stderr + run.stdout
+    assert not (tmp_path / "out").exists() and not (tmp_path / "store").exists()
