@@ -161,16 +161,7 @@ def view_parts(piece: Piece) -> tuple[dict[str, dict], list[tuple[str, str, str,
     names = attribute_names(predicates, RESERVED)
     nodes: dict[str, dict] = {}
     for node in sorted(kinds):
-        kind = kinds[node]
-        attrs: dict = {KIND: kind}
-        props = described.get(node, {})
-        for predicate in sorted(props):
-            if predicate != _TYPE:
-                values = props[predicate]
-                attrs[names[predicate]] = values[0] if len(values) == 1 else join_values(values)
-        if kind == ARTICLE:
-            attrs[IN_CORPUS] = "true" if SOURCE_FILE in props else "false"
-        nodes[node] = attrs
+        nodes[node] = _attrs(node, kinds[node], described.get(node, {}), names)
     one_type_per_name(nodes)
     label_names = [names[p] for p in LABEL_PREDICATES if p in names]
     for node, attrs in nodes.items():
@@ -319,7 +310,7 @@ class ViewSpool:
 
 
 def _attrs(node: str, kind: str, props: dict[str, list], names: dict[str, str]) -> dict:
-    """A node's attributes before one type per name is enforced (as view_parts builds them)."""
+    """A node's attributes before one type per name is enforced (view_parts, and the spool's writer)."""
     attrs: dict = {KIND: kind}
     for predicate in sorted(props):
         if predicate != _TYPE:
