@@ -109,3 +109,15 @@ def test_the_key_holds_everything_reading_depends_on(tmp_path):
     for other in (key(revision=4), key(base="https://b.example/"), key(size=101), key(rel="b.md"),
                   key(site="https://site.example"), key(raw=b"---\ntitle: x\n---\n")):
         assert other != same
+
+
+def test_a_killed_loads_new_cache_goes_after_an_hour(corpus, tmp_path):
+    folder = cache_module.cache_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    old, young = folder / "reads-0123.sqlite.4242.new", folder / "reads-4567.sqlite.4343.new"
+    for left in (old, young):
+        left.write_bytes(b"half-written")
+    os.utime(old, (1, 1))
+    graph.load([corpus], tmp_path / "store", jobs=1)
+    assert not old.exists() and young.exists()
+    young.unlink()

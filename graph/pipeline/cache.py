@@ -21,9 +21,11 @@ import os
 import pickle
 import sqlite3
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
+from ..leftovers import STALE_AFTER
 from ..read.files import Source
 from ..version import __version__
 
@@ -52,6 +54,8 @@ class ReadCache:
         self._pending: list[tuple[bytes, bytes]] = []
         self._new = self.path.with_name(f"{self.path.name}.{os.getpid()}.new")
         self.usable = self._private_folder()
+        if self.usable:
+            self._remove_leftovers()
 
     def key(self, source: Source, raw: bytes) -> bytes:
         h = hashlib.sha256(self._prefix)
@@ -136,6 +140,15 @@ class ReadCache:
         self._reader = None
         if self._writer is not None:
             self.discard()
+
+    def _remove_leftovers(self) -> None:
+        """A new cache a killed load left (``reads-*.PID.new``) goes once not written for an hour."""
+        cutoff = time.time() - STALE_AFTER
+        with contextlib.suppress(OSError):
+            for left in self.folder.glob("reads-*.new"):
+                with contextlib.suppress(OSError):
+                    if left.stat().st_mtime < cutoff:
+                        left.unlink()
 
     def _private_folder(self) -> bool:
         """The folder is made, and is the user's own and written by no one else: entries
