@@ -61,8 +61,22 @@ class ExportResult:
 
     @property
     def problems(self) -> int:
-        """Problems of the run: errors, warnings, and one per unknown field name."""
-        return len(self.report.problems if self.report else []) + len(self.corpus.unmapped)
+        return problems_of(self.corpus, self.report)
+
+
+def problems_of(corpus: Corpus, report: Report | None) -> int:
+    """Problems of a run: errors, warnings, and one per unknown field name."""
+    return len(report.problems if report else []) + len(corpus.unmapped)
+
+
+def stop_reason(corpus: Corpus, report: Report | None, strict: bool) -> str | None:
+    """Why an export (of the graph or of networks) writes nothing, or None when it writes."""
+    if not corpus.exported:
+        return "no article could be exported; nothing written"
+    problems = problems_of(corpus, report)
+    if strict and problems:
+        return f"--strict: {problems} problem{'s' * (problems != 1)} found; nothing written"
+    return None
 
 
 def export(
@@ -103,11 +117,7 @@ def export(
     writer_options = {"compact_json": compact_json}
     report = report if report is not None else Report()
     corpus = read_corpus(inputs, options=options, report=report, progress=progress)
-    result = ExportResult(corpus, report=report)
-    if not corpus.exported:
-        result.stopped = "no article could be exported; nothing written"
-    elif strict and result.problems:
-        result.stopped = f"--strict: {result.problems} problem{'s' * (result.problems != 1)} found; nothing written"
+    result = ExportResult(corpus, report=report, stopped=stop_reason(corpus, report, strict))
     if result.stopped:
         result.seconds = time.perf_counter() - started
         return result

@@ -10,7 +10,7 @@ IRI-valued triple) for those who want the RDF graph itself.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,11 +33,18 @@ class NetworkError(ValueError):
 
 def check_names(names: Iterable[str]) -> list[str]:
     """The network names given, each once, in order; NetworkError for an unknown one."""
+    return each_once(names, NETWORKS, lambda name: NetworkError(
+        f"unknown network '{name}'; known networks: {', '.join(NETWORKS)}"))
+
+
+def each_once(names: Iterable[str], known: Sequence[str], refuse: Callable[[str], Exception]) -> list[str]:
+    """Names (any case) among ``known``, lower-case, each once, in the order given; ``refuse(name)``
+    is raised for the first that is not."""
     chosen: list[str] = []
     for name in names:
         key = name.lower()
-        if key not in NETWORKS:
-            raise NetworkError(f"unknown network '{name}'; known networks: {', '.join(NETWORKS)}")
+        if key not in known:
+            raise refuse(name)
         if key not in chosen:
             chosen.append(key)
     return chosen

@@ -18,12 +18,14 @@ from ..commands.export import (
     STDOUT,
     OutputError,
     atomic_writer,
+    problems_of,
     remove_stale_temp_files,
+    stop_reason,
 )
 from ..pipeline.corpus import Corpus
 from ..problems import Report
 from ..progress import Progress
-from . import check_names, networks_of
+from . import check_names, each_once, networks_of
 from .source import open_corpus
 from .tables import write_edges, write_nodes
 
@@ -49,14 +51,9 @@ class NetworkFormatError(ValueError):
 
 
 def check_formats(names: Iterable[str]) -> list[str]:
-    chosen: list[str] = []
-    for name in names:
-        key = name.lower()
-        if key not in TABLE_FORMATS:
-            raise NetworkFormatError(f"networks are written as {' or '.join(TABLE_FORMATS)}, not '{name}'")
-        if key not in chosen:
-            chosen.append(key)
-    return chosen
+    """The formats given, each once, in order; NetworkFormatError for one networks are not written in."""
+    return each_once(names, TABLE_FORMATS, lambda name: NetworkFormatError(
+        f"networks are written as {' or '.join(TABLE_FORMATS)}, not '{name}'"))
 
 
 @dataclass
@@ -70,7 +67,7 @@ class NetworkExportResult:
 
     @property
     def problems(self) -> int:
-        return len(self.report.problems if self.report else []) + len(self.corpus.unmapped)
+        return problems_of(self.corpus, self.report)
 
 
 def export_networks(
@@ -100,11 +97,7 @@ def export_networks(
         raise ValueError(f"output '{STDOUT}' (standard output) takes one network as graphml")
     report = report if report is not None else Report()
     corpus = open_corpus(inputs, report=report, progress=progress, **settings)
-    result = NetworkExportResult(corpus, report=report)
-    if not corpus.exported:
-        result.stopped = "no article could be exported; nothing written"
-    elif strict and result.problems:
-        result.stopped = f"--strict: {result.problems} problem{'s' * (result.problems != 1)} found; nothing written"
+    result = NetworkExportResult(corpus, report=report, stopped=stop_reason(corpus, report, strict))
     if result.stopped:
         result.seconds = time.perf_counter() - started
         return result
